@@ -1,0 +1,2 @@
+export * from './chinese-offsets.ts';
+export * from './to-wgs84.ts';
