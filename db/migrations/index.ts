@@ -1,0 +1,17 @@
+// Explicit migration list: knex's directory loader does not know TypeScript ESM, and an explicit list is reviewable.
+import type { Knex } from 'knex';
+import * as registry from './001_registry.ts';
+import * as maritime from './002_maritime.ts';
+import * as workflow from './003_workflow.ts';
+
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '001_registry': registry,
+  '002_maritime': maritime,
+  '003_workflow': workflow,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name],
+};

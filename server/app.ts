@@ -1,0 +1,63 @@
+// Builds the HTTP application: schemas and OpenAPI, problem+json errors, API routes and the editor's static files.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config/env.ts';
+import type { Database } from './db/database.ts';
+import { registerProblemHandlers } from './http/errors.ts';
+import type { RouteContext } from './routes/context.ts';
+import { healthRoutes } from './routes/health.ts';
+import { divisionRoutes } from './routes/divisions.ts';
+import { gridRoutes } from './routes/grids.ts';
+import { islandRoutes } from './routes/islands.ts';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  db: Database;
+  config: Config;
+  logger?: boolean | object;
+}
+
+export async function buildApp({ db, config, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 50 * 1024 * 1024,
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Wangge (网格) API',
+        version: '1',
+        description: 'Grid partitions, islands, sea grids and grid codes for grid-based community management.',
+      },
+      tags: [
+        { name: 'service' },
+        { name: 'divisions', description: '行政区划' },
+        { name: 'grids', description: '网格' },
+        { name: 'islands', description: '海岛' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const context: RouteContext = { knex: db.knex, backend: db.backend, config };
+  await app.register(healthRoutes, context);
+  await app.register(divisionRoutes, context);
+  await app.register(gridRoutes, context);
+  await app.register(islandRoutes, context);
+
+  if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
+  return app;
+}

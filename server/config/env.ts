@@ -1,0 +1,74 @@
+// Configuration from the environment, validated once at start so a typo fails with a clear message, not later.
+import path from 'node:path';
+
+export type LookupEngine = 'memory' | 'postgis';
+export type Mode = 'demo' | 'production';
+
+export interface Config {
+  databaseUrl: string | null;
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  ruleSet: string;
+  codeProfile: string;
+  mode: Mode;
+  seedDemo: boolean;
+  lookupEngine: LookupEngine;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(variable, `"${value}" is not one of ${allowed.join(', ')}`);
+}
+
+function port(variable: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(variable, `"${value}" is not a TCP port (0–65535)`);
+  return n;
+}
+
+function databaseUrl(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL; expected postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `scheme "${url.protocol}" is not postgres: or postgresql:`);
+  }
+  return value;
+}
+
+function flag(variable: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(variable, `"${value}" is not a boolean (true/false)`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = oneOf('WANGGE_MODE', env.WANGGE_MODE ?? 'demo', ['demo', 'production'] as const);
+  return {
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    port: port('PORT', env.PORT ?? '3000'),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
+    ruleSet: env.RULE_SET ?? 'zhoushan',
+    codeProfile: env.CODE_PROFILE ?? 'default',
+    mode,
+    seedDemo: flag('SEED_DEMO', env.SEED_DEMO, mode === 'demo'),
+    lookupEngine: oneOf('LOOKUP_ENGINE', env.LOOKUP_ENGINE ?? 'memory', ['memory', 'postgis'] as const),
+  };
+}

@@ -1,0 +1,126 @@
+// The filed grid registry with its history: one row per grid version, valid over [valid_from, valid_to).
+import type { Knex } from 'knex';
+import type { Grid, GridKind, StaffMember } from '../../schemas/resources.ts';
+import type { AreaGeometry } from '../../schemas/geojson.ts';
+import type { BBox } from '../../http/params.ts';
+
+export interface GridFeature {
+  type: 'Feature';
+  id: string;
+  properties: Grid;
+  geometry: AreaGeometry;
+}
+
+export interface GridFilter {
+  /** Division code prefix (see divisionPrefix) the grid's division must start with. */
+  divisionPrefix?: string;
+  kind?: GridKind;
+  subkind?: string;
+  bbox?: BBox;
+  /** Partition in force on this date; omitted means the current partition. */
+  at?: string;
+  /** Include micro-grids (grids with a parent grid). */
+  micro?: boolean;
+  limit: number;
+  offset: number;
+}
+
+interface GridRow {
+  id: string;
+  code: string;
+  version: number;
+  name: string;
+  kind: GridKind;
+  subkind: Grid['subkind'];
+  division_code: string;
+  parent_code: string | null;
+  households: number;
+  population: number;
+  managing_units: Grid['managingUnits'];
+  status: 'filed' | 'retired';
+  valid_from: string;
+  valid_to: string | null;
+  geometry: AreaGeometry;
+}
+
+/** Restricts a grids query to the versions in force on `at` (or now). valid_to is exclusive. */
+export function inForce(query: Knex.QueryBuilder, at: string | undefined, table = 'grids'): Knex.QueryBuilder {
+  if (!at) return query.whereNull(`${table}.valid_to`);
+  return query
+    .where(`${table}.valid_from`, '<=', at)
+    .andWhere((q) => q.whereNull(`${table}.valid_to`).orWhere(`${table}.valid_to`, '>', at));
+}
+
+function gridQuery(knex: Knex, filter: Omit<GridFilter, 'limit' | 'offset'>): Knex.QueryBuilder {
+  const query = inForce(knex('grids'), filter.at);
+  if (filter.divisionPrefix) query.where('division_code', 'like', `${filter.divisionPrefix}%`);
+  if (filter.kind) query.where('kind', filter.kind);
+  if (filter.subkind) query.where('subkind', filter.subkind);
+  if (filter.micro === false) query.whereNull('parent_code');
+  if (filter.bbox) query.whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', filter.bbox);
+  return query;
+}
+
+const SELECT = [
+  'id', 'code', 'version', 'name', 'kind', 'subkind', 'division_code', 'parent_code', 'households', 'population',
+  'managing_units', 'status', 'valid_from', 'valid_to',
+];
+
+async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): Promise<GridFeature[]> {
+  const staff = rows.length
+    ? await knex('grid_staff').select('grid_id', 'role', 'name', 'phone', 'full_time').whereIn('grid_id', rows.map((r) => r.id)).orderBy('id')
+    : [];
+  const byGrid = new Map<string, StaffMember[]>();
+  for (const s of staff) {
+    const member: StaffMember = { role: s.role, name: s.name, fullTime: s.full_time };
+    if (includePhones && s.phone) member.phone = s.phone;
+    const list = byGrid.get(String(s.grid_id)) ?? [];
+    list.push(member);
+    byGrid.set(String(s.grid_id), list);
+  }
+  return rows.map((row) => ({
+    type: 'Feature',
+    id: row.code,
+    geometry: row.geometry,
+    properties: {
+      code: row.code,
+      name: row.name,
+      kind: row.kind,
+      subkind: row.subkind,
+      divisionCode: row.division_code,
+      parentCode: row.parent_code,
+      households: row.households,
+      population: row.population,
+      managingUnits: row.managing_units,
+      staff: byGrid.get(String(row.id)) ?? [],
+      version: row.version,
+      validFrom: row.valid_from,
+      validTo: row.valid_to,
+      status: row.status,
+    },
+  }));
+}
+
+export async function listGrids(
+  knex: Knex,
+  filter: GridFilter,
+  options: { includePhones: boolean },
+): Promise<{ features: GridFeature[]; total: number }> {
+  const [{ count }] = await gridQuery(knex, filter).count<{ count: string }[]>({ count: '*' });
+  const rows: GridRow[] = await gridQuery(knex, filter)
+    .select(SELECT)
+    .select(knex.raw('ST_AsGeoJSON(geom, 7)::json as geometry'))
+    .orderBy('code')
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return { features: await withStaff(knex, rows, options.includePhones), total: Number(count) };
+}
+
+export async function findGrid(knex: Knex, code: string, at: string | undefined, options: { includePhones: boolean }): Promise<GridFeature | null> {
+  const rows: GridRow[] = await inForce(knex('grids'), at)
+    .where({ code })
+    .select(SELECT)
+    .select(knex.raw('ST_AsGeoJSON(geom, 7)::json as geometry'));
+  const [feature] = await withStaff(knex, rows, options.includePhones);
+  return feature ?? null;
+}

@@ -1,0 +1,63 @@
+// One place that renders every failure as application/problem+json: schema violations, domain problems,
+// unknown routes and unexpected errors (logged in full, answered without internals such as SQL).
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ProblemError, type ProblemLocation } from './problem.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+function locate(context: string | undefined, issue: AjvIssue): ProblemLocation {
+  const missing = issue.keyword === 'required' ? String(issue.params.missingProperty ?? '') : '';
+  const path = missing ? `${issue.instancePath}/${missing}` : issue.instancePath;
+  // Query and path parameters are named plainly; body faults keep their JSON pointer.
+  const pointer = context === 'body' ? path || '/' : path.replace(/^\//, '') || context || '/';
+  const allowed = issue.params.allowedValues as unknown[] | undefined;
+  const message = (issue.message ?? issue.keyword) + (allowed ? `: ${allowed.join(', ')}` : '');
+  return { pointer, message };
+}
+
+function fromValidation(error: FastifyError): ProblemError {
+  const issues = (error.validation ?? []) as unknown as AjvIssue[];
+  const context = error.validationContext;
+  const errors = dedupe(issues.map((issue) => locate(context, issue)));
+  const detail = errors.map((e) => `${e.pointer}: ${e.message}`).join('; ');
+  return new ProblemError(400, 'validation', 'Request does not match the schema', detail, errors);
+}
+
+function dedupe(errors: ProblemLocation[]): ProblemLocation[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.pointer}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toProblemError(error: FastifyError | ProblemError): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error.validation) return fromValidation(error);
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
+  if (status === 415) return new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+  if (status >= 400 && status < 500) return new ProblemError(status, 'bad-request', 'Bad request', error.message);
+  return new ProblemError(500, 'internal', 'Internal server error', 'The server could not complete the request; it has been logged.');
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    const problem = toProblemError(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.code(problem.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ProblemError(404, 'not-found', 'Not found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+  });
+}

@@ -1,0 +1,36 @@
+// Shapes shared by many routes: paging, links, collections.
+import { Type } from 'typebox';
+import { Problem } from './resources.ts';
+
+export const Paging = {
+  limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+export const Links = Type.Object({
+  self: Type.String(),
+  next: Type.Optional(Type.String()),
+  prev: Type.Optional(Type.String()),
+});
+
+export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+
+export const ProblemResponses = {
+  400: Problem,
+  404: Problem,
+};
+
+/** `next`/`prev` links for offset paging, keeping every other query parameter. */
+export function pageLinks(url: string, limit: number, offset: number, total: number) {
+  const base = new URL(url, 'http://local');
+  const at = (o: number) => {
+    base.searchParams.set('offset', String(o));
+    base.searchParams.set('limit', String(limit));
+    return base.pathname + base.search;
+  };
+  return {
+    self: url,
+    ...(offset + limit < total ? { next: at(offset + limit) } : {}),
+    ...(offset > 0 ? { prev: at(Math.max(0, offset - limit)) } : {}),
+  };
+}
