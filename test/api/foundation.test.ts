@@ -1,0 +1,133 @@
+// The foundation through HTTP on both backends: health, divisions, islands, grids, OpenAPI and problem+json errors.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEODATA_DIR } from '../../db/seeds/zhoushan.ts';
+import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+
+const csvRows = (file: string) => readFileSync(path.join(GEODATA_DIR, file), 'utf8').trim().split('\n').length - 1;
+const featureCount = (file: string) => JSON.parse(readFileSync(path.join(GEODATA_DIR, file), 'utf8')).features.length;
+
+describe.each(BACKENDS)('foundation on %s', (backend) => {
+  let service: TestService;
+  const get = (url: string) => service.app.inject({ method: 'GET', url });
+
+  beforeAll(async () => {
+    service = await startTestService(backend);
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('reports backend, PostGIS and the seeded counts from the geodata files', async () => {
+    const res = await get('/health');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.backend).toBe(backend);
+    expect(body.postgis).toMatch(/^3\.\d+/);
+    expect(body.counts.divisions).toBe(csvRows('zhoushan-divisions.csv'));
+    expect(body.counts.islands).toBe(featureCount('zhoushan-islands.geojson'));
+    expect(body.counts.household_counts).toBe(csvRows('zhoushan-households.csv'));
+    expect(body.counts.grids).toBeGreaterThan(0);
+  });
+
+  it('lists the division tree by level and parent', async () => {
+    const townships = (await get('/v1/divisions?level=township')).json().divisions;
+    expect(townships).toHaveLength(36);
+    const villages = (await get('/v1/divisions?level=village')).json().divisions;
+    expect(villages).toHaveLength(428);
+    const counties = (await get('/v1/divisions?parent=330900000000')).json().divisions;
+    expect(counties.map((d: { name: string }) => d.name).sort()).toEqual(['岱山县', '嵊泗县', '定海区', '普陀区'].sort());
+    const householdsOfCounties = counties.reduce((sum: number, d: { households: number }) => sum + d.households, 0);
+    const city = (await get('/v1/divisions/330900000000')).json();
+    expect(city.properties.households).toBe(householdsOfCounties);
+  });
+
+  it('returns one division with its synthetic boundary', async () => {
+    const res = await get('/v1/divisions/330902000000');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.type).toBe('Feature');
+    expect(body.properties).toMatchObject({ code: '330902000000', name: '定海区', level: 'county', synthetic: true });
+    expect(body.geometry.type).toBe('MultiPolygon');
+  });
+
+  it('answers an unknown division with 404 problem+json', async () => {
+    const res = await get('/v1/divisions/330999999999');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 404, title: 'Not found' });
+    expect(res.json().detail).toContain('330999999999');
+  });
+
+  it.each([
+    ['/v1/divisions/33090', 'code'],
+    ['/v1/divisions?level=province', 'level'],
+    ['/v1/grids?kind=residential', 'kind'],
+    ['/v1/grids?bbox=122.5,30.2,122.0,29.9', 'bbox'],
+    ['/v1/grids?bbox=122,30,190,31', 'bbox'],
+    ['/v1/grids?bbox=a,b,c,d', 'bbox'],
+    ['/v1/grids?bbox=122,30,123', 'bbox'],
+    ['/v1/grids?division=abc', 'division'],
+    ['/v1/grids?at=2024-02-30', 'at'],
+    ['/v1/grids?limit=0', 'limit'],
+  ])('rejects %s with 400 naming %s', async (url, parameter) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain(parameter);
+  });
+
+  it('lists grids of a division as GeoJSON, filtered by kind and bbox, with paging links', async () => {
+    const all = (await get('/v1/grids?limit=10000')).json();
+    expect(all.type).toBe('FeatureCollection');
+    const township = all.features[0].properties.divisionCode.slice(0, 9) + '000';
+    const inTownship = (await get(`/v1/grids?division=${township}&limit=10000`)).json();
+    expect(inTownship.features.length).toBeGreaterThan(0);
+    for (const f of inTownship.features) expect(f.properties.divisionCode.startsWith(township.slice(0, 9))).toBe(true);
+    const maritime = (await get('/v1/grids?kind=maritime&limit=10000')).json();
+    expect(maritime.features.every((f: { properties: { kind: string } }) => f.properties.kind === 'maritime')).toBe(true);
+    const far = (await get('/v1/grids?bbox=100,20,100.1,20.1')).json();
+    expect(far.features).toHaveLength(0);
+    const page = (await get('/v1/grids?limit=2')).json();
+    expect(page.features).toHaveLength(Math.min(2, all.numberMatched));
+    if (all.numberMatched > 2) expect(page.links.next).toContain('offset=2');
+  });
+
+  it('returns one grid with an ETag, and 404 for an unknown code', async () => {
+    const first = (await get('/v1/grids?limit=1')).json().features[0];
+    const res = await get(`/v1/grids/${first.properties.code}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.etag).toBe(`"${first.properties.code}-v${first.properties.version}"`);
+    expect(res.json().geometry.type).toBe('MultiPolygon');
+    expect((await get('/v1/grids/330999999999001')).statusCode).toBe(404);
+  });
+
+  it('publishes OpenAPI 3.1 and interactive docs', async () => {
+    const spec = (await get('/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/health', '/v1/divisions', '/v1/divisions/{code}', '/v1/grids', '/v1/islands']));
+    const docs = await get('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers unknown routes with 404 problem+json', async () => {
+    const res = await get('/v1/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('reports a database failure as 500 problem+json without leaking SQL', async () => {
+    await service.db.knex.raw('ALTER TABLE islands RENAME TO islands_away');
+    try {
+      const res = await get('/v1/islands');
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.toLowerCase()).not.toMatch(/select|islands|relation/);
+    } finally {
+      await service.db.knex.raw('ALTER TABLE islands_away RENAME TO islands');
+    }
+  });
+});

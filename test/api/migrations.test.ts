@@ -1,0 +1,84 @@
+// Migrations run up and down unchanged on both backends, and the demo seed is idempotent.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateDownAll, migrateToLatest, openDatabase, type Database } from '../../server/db/database.ts';
+import { seedZhoushanDemo } from '../../db/seeds/zhoushan.ts';
+import { BACKENDS, createScratchDatabase } from '../support/service.ts';
+
+const TABLES = [
+  'divisions', 'grid_codes', 'grids', 'grid_staff', 'grid_lineage', 'islands', 'household_counts',
+  'vessels', 'vessel_positions', 'formation_members', 'users', 'api_keys', 'plans', 'plan_grids', 'filings', 'jobs', 'audit_log',
+];
+
+async function tablesOf(db: Database): Promise<string[]> {
+  const result = await db.knex.raw(`select table_name from information_schema.tables where table_schema = 'public'`);
+  return result.rows.map((r: { table_name: string }) => r.table_name);
+}
+
+describe.each(BACKENDS)('migrations on %s', (backend) => {
+  let db: Database;
+  let drop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const scratch = backend === 'postgresql' ? await createScratchDatabase() : null;
+    drop = scratch?.drop;
+    db = await openDatabase({ databaseUrl: scratch?.url ?? null, embeddedDir: null });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await drop?.();
+  });
+
+  it('migrates up, down and up again', async () => {
+    await migrateToLatest(db.knex);
+    expect(await tablesOf(db)).toEqual(expect.arrayContaining(TABLES));
+    await migrateDownAll(db.knex);
+    const after = await tablesOf(db);
+    for (const table of TABLES) expect(after).not.toContain(table);
+    await migrateToLatest(db.knex);
+    expect(await tablesOf(db)).toEqual(expect.arrayContaining(TABLES));
+  });
+
+  it('keeps the audit log append-only', async () => {
+    await db.knex('audit_log').insert({ actor: 'test', action: 'probe', entity: 'test', entity_id: '1' });
+    await expect(db.knex('audit_log').update({ actor: 'someone else' })).rejects.toThrow(/append-only/);
+    await expect(db.knex('audit_log').delete()).rejects.toThrow(/append-only/);
+  });
+
+  it('seeds the demo once; a second run changes nothing', async () => {
+    const messages: string[] = [];
+    expect(await seedZhoushanDemo(db.knex, (m) => messages.push(m))).toEqual({ skipped: false });
+    expect(messages.some((m) => /household counts .*\(100%\)/.test(m))).toBe(true);
+    const count = async () => Number((await db.knex('household_counts').count({ n: '*' }))[0].n);
+    const before = await count();
+    expect(await seedZhoushanDemo(db.knex, () => {})).toEqual({ skipped: true });
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('start-up failures', () => {
+  const run = async (env: Record<string, string>) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        path.resolve('node_modules/.bin/tsx'),
+        ['server/main.ts'],
+        { env: { ...process.env, ...env }, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+      );
+    });
+  };
+
+  it('explains an unreachable database in one line and exits non-zero', async () => {
+    const { code, stderr } = await run({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' });
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/database unavailable: cannot connect to postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
+  });
+
+  it('explains a bad configuration value and exits non-zero', async () => {
+    const { code, stderr } = await run({ PORT: 'eighty', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+    expect(code).not.toBe(0);
+    expect(stderr.trim()).toBe('wangge: configuration error: PORT: "eighty" is not a TCP port (0–65535)');
+  });
+});
