@@ -1,0 +1,223 @@
+// Regionalisation on the unit graph: seeded region growing to the band (as max-p grows regions
+// to a floor), then local search moving border units between neighbouring regions (as ReCom's
+// moves do, but greedy and deterministic), always keeping each region connected.
+import { seededRandom, shuffled, weightedKMeans } from './random.ts';
+import type { HouseholdBand } from './types.ts';
+import type { UnitGraph } from './units.ts';
+
+/** Unit → region assignment; -1 means unassigned. */
+export type Assignment = Int32Array;
+
+class MinHeap {
+  private keys: number[] = [];
+  private values: number[] = [];
+  get size(): number {
+    return this.keys.length;
+  }
+  push(key: number, value: number): void {
+    const { keys, values } = this;
+    let i = keys.length;
+    keys.push(key);
+    values.push(value);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (keys[p] < keys[i] || (keys[p] === keys[i] && values[p] <= values[i])) break;
+      [keys[p], keys[i]] = [keys[i], keys[p]];
+      [values[p], values[i]] = [values[i], values[p]];
+      i = p;
+    }
+  }
+  peek(): number {
+    return this.values[0];
+  }
+  pop(): number {
+    const { keys, values } = this;
+    const top = values[0];
+    const lastK = keys.pop()!;
+    const lastV = values.pop()!;
+    if (keys.length > 0) {
+      keys[0] = lastK;
+      values[0] = lastV;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < keys.length && (keys[l] < keys[m] || (keys[l] === keys[m] && values[l] < values[m]))) m = l;
+        if (r < keys.length && (keys[r] < keys[m] || (keys[r] === keys[m] && values[r] < values[m]))) m = r;
+        if (m === i) break;
+        [keys[m], keys[i]] = [keys[i], keys[m]];
+        [values[m], values[i]] = [values[i], values[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * How many grids a component should get: the count nearest the ideal size that puts the mean in the
+ * band, or `feasible: false` when no whole number of grids can (say 50 households and a 300–310 band).
+ */
+export function regionCount(households: number, band: HouseholdBand): { count: number; feasible: boolean } {
+  const low = Math.max(1, Math.ceil(households / band.max));
+  const high = Math.floor(households / band.min);
+  const ideal = Math.max(1, Math.round(households / band.ideal));
+  if (low <= high) return { count: Math.min(high, Math.max(low, ideal)), feasible: true };
+  return { count: ideal, feasible: false };
+}
+
+/** Grow `count` regions over one connected component, numbering them from `firstRegion`. */
+export function growRegions(graph: UnitGraph, members: number[], count: number, firstRegion: number, owner: Assignment, seed: number): void {
+  const random = seededRandom(seed);
+  const populated = members.filter((u) => graph.households[u] > 0);
+  const basis = populated.length >= count ? populated : members;
+  const k = Math.min(count, basis.length);
+  const cosLat = Math.cos((graph.lat[members[0]] * Math.PI) / 180);
+  const xs = basis.map((u) => graph.lon[u] * cosLat);
+  const ys = basis.map((u) => graph.lat[u]);
+  const ws = basis.map((u) => Math.max(graph.households[u], populated.length >= count ? 0 : 1));
+  const centres = weightedKMeans(xs, ys, ws, k, random);
+
+  const seeds: number[] = [];
+  const taken = new Set<number>();
+  for (const [cx, cy] of centres) {
+    let best = -1;
+    let bestD = Infinity;
+    for (let i = 0; i < basis.length; i++) {
+      const d = (xs[i] - cx) ** 2 + (ys[i] - cy) ** 2;
+      if (d < bestD && !taken.has(basis[i])) {
+        bestD = d;
+        best = basis[i];
+      }
+    }
+    taken.add(best);
+    seeds.push(best);
+  }
+
+  const households = new Float64Array(k);
+  const frontier = seeds.map(() => new MinHeap());
+  const claim = (r: number, u: number): void => {
+    owner[u] = firstRegion + r;
+    households[r] += graph.households[u];
+    const s = seeds[r];
+    for (const v of graph.neighbours[u]) {
+      if (owner[v] < 0) frontier[r].push((graph.lon[v] - graph.lon[s]) ** 2 * cosLat * cosLat + (graph.lat[v] - graph.lat[s]) ** 2, v);
+    }
+  };
+  seeds.forEach((s, r) => claim(r, s));
+  let remaining = members.length - k;
+  while (remaining > 0) {
+    let chosen = -1;
+    for (let r = 0; r < k; r++) {
+      const heap = frontier[r];
+      while (heap.size > 0 && owner[heap.peek()] >= 0) heap.pop();
+      if (heap.size > 0 && (chosen < 0 || households[r] < households[chosen])) chosen = r;
+    }
+    if (chosen < 0) break;
+    claim(chosen, frontier[chosen].pop());
+    remaining--;
+  }
+}
+
+export interface ImproveOptions {
+  band: HouseholdBand;
+  regions: number;
+  seed: number;
+  /** Adjust mode: only move units out of or into regions outside the band. */
+  repairOnly: boolean;
+  maxPasses?: number;
+  onPass?: (pass: number, maxPasses: number) => void;
+}
+
+/** Band penalty in ideal-grid units: steep outside the band, gentle pull towards the ideal inside. */
+function penalty(h: number, band: HouseholdBand): number {
+  const outside = Math.max(0, band.min - h) + Math.max(0, h - band.max);
+  const dev = (h - band.ideal) / band.ideal;
+  return (100 * outside) / band.ideal + 10 * dev * dev;
+}
+
+const CUT_EDGE_WEIGHT = 0.3;
+
+function inBand(h: number, band: HouseholdBand): boolean {
+  return h >= band.min && h <= band.max;
+}
+
+/** Greedy border-unit moves; returns the number of moves made. */
+export function improveRegions(graph: UnitGraph, owner: Assignment, options: ImproveOptions): number {
+  const { band, repairOnly } = options;
+  const maxPasses = options.maxPasses ?? 40;
+  const n = owner.length;
+  const households = new Float64Array(options.regions);
+  const size = new Int32Array(options.regions);
+  for (let u = 0; u < n; u++) {
+    if (owner[u] < 0) continue;
+    households[owner[u]] += graph.households[u];
+    size[owner[u]]++;
+  }
+  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(options.seed ^ 0x5bd1e995));
+  const stamp = new Int32Array(n);
+  let visit = 0;
+
+  // Removing u keeps its region connected if all u's same-region neighbours still reach each other.
+  const staysConnected = (u: number, r: number): boolean => {
+    const targets = graph.neighbours[u].filter((v) => owner[v] === r);
+    if (targets.length <= 1) return targets.length === 1;
+    visit++;
+    stamp[u] = visit;
+    const queue = [targets[0]];
+    stamp[targets[0]] = visit;
+    let found = 1;
+    for (let i = 0; i < queue.length && found < targets.length; i++) {
+      for (const v of graph.neighbours[queue[i]]) {
+        if (owner[v] !== r || stamp[v] === visit) continue;
+        stamp[v] = visit;
+        if (targets.includes(v)) found++;
+        queue.push(v);
+      }
+    }
+    return found === targets.length;
+  };
+
+  let moves = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let movedThisPass = 0;
+    for (const u of order) {
+      const a = owner[u];
+      if (a < 0 || size[a] <= 1) continue;
+      const w = graph.households[u];
+      let sameA = 0;
+      const counts = new Map<number, number>();
+      for (const v of graph.neighbours[u]) {
+        const r = owner[v];
+        if (r === a) sameA++;
+        else if (r >= 0) counts.set(r, (counts.get(r) ?? 0) + 1);
+      }
+      if (counts.size === 0) continue;
+      let best = -1;
+      let bestDelta = -1e-9;
+      const baseA = penalty(households[a], band);
+      for (const [b, sameB] of counts) {
+        if (repairOnly && inBand(households[a], band) && inBand(households[b], band)) continue;
+        const bandDelta = penalty(households[a] - w, band) + penalty(households[b] + w, band) - baseA - penalty(households[b], band);
+        if (repairOnly && bandDelta >= 0) continue;
+        const delta = bandDelta + CUT_EDGE_WEIGHT * (sameA - sameB);
+        if (delta < bestDelta || (delta === bestDelta && b < best)) {
+          bestDelta = delta;
+          best = b;
+        }
+      }
+      if (best < 0 || !staysConnected(u, a)) continue;
+      owner[u] = best;
+      households[a] -= w;
+      households[best] += w;
+      size[a]--;
+      size[best]++;
+      movedThisPass++;
+    }
+    moves += movedThisPass;
+    options.onPass?.(pass + 1, maxPasses);
+    if (movedThisPass === 0) break;
+  }
+  return moves;
+}
