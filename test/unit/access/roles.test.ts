@@ -1,0 +1,56 @@
+// The permission table: every role against every action, inside and outside its scope.
+import { describe, expect, it } from 'vitest';
+import { may, type Action, type Principal, type Role } from '../../../server/domain/access/roles.ts';
+
+const SHENJIAMEN = '330903001001'; // a village of 沈家门街道, 普陀区
+const DINGHAI_VILLAGE = '330902002001'; // a village of 昌国街道, 定海区
+
+const principal = (role: Role, scopePrefix: string, id = role): Principal => ({ id, name: role, role, scopePrefix });
+const planner = principal('township_planner', '330903001');
+const reviewer = principal('county_reviewer', '330903');
+const registrar = principal('city_registrar', '3309');
+const maritime = principal('maritime_authority', '3309');
+const client = principal('api_client', '');
+const anonymous = principal('public', '', 'anon');
+
+type Row = [Principal, Action, { divisionCode?: string; maritime?: boolean; createdBy?: string }, boolean];
+const TABLE: Row[] = [
+  [planner, 'plan:edit', { divisionCode: SHENJIAMEN }, true],
+  [planner, 'plan:edit', { divisionCode: DINGHAI_VILLAGE }, false],
+  [planner, 'plan:edit', { divisionCode: SHENJIAMEN, maritime: true }, false],
+  [planner, 'plan:read', { divisionCode: DINGHAI_VILLAGE }, false],
+  [planner, 'plan:review', { divisionCode: SHENJIAMEN }, false],
+  [planner, 'plan:file', { divisionCode: SHENJIAMEN }, false],
+  [reviewer, 'plan:review', { divisionCode: SHENJIAMEN, createdBy: 'township_planner' }, true],
+  [reviewer, 'plan:review', { divisionCode: SHENJIAMEN, createdBy: 'county_reviewer' }, false],
+  [reviewer, 'plan:review', { divisionCode: DINGHAI_VILLAGE, createdBy: 'x' }, false],
+  [reviewer, 'plan:edit', { divisionCode: SHENJIAMEN }, false],
+  [reviewer, 'plan:read', { divisionCode: SHENJIAMEN }, true],
+  [registrar, 'plan:file', { divisionCode: DINGHAI_VILLAGE }, true],
+  [registrar, 'plan:file', { divisionCode: '330201001001' }, false],
+  [registrar, 'plan:review', { divisionCode: SHENJIAMEN }, false],
+  [maritime, 'plan:edit', { divisionCode: SHENJIAMEN, maritime: true }, true],
+  [maritime, 'plan:edit', { divisionCode: SHENJIAMEN, maritime: false }, false],
+  [client, 'lookup', {}, true],
+  [client, 'registry:read', {}, true],
+  [client, 'plan:read', { divisionCode: SHENJIAMEN }, false],
+  [client, 'personal:read', { divisionCode: SHENJIAMEN }, false],
+  [anonymous, 'notice:read', {}, true],
+  [anonymous, 'lookup', {}, false],
+  [anonymous, 'registry:read', {}, false],
+  [anonymous, 'personal:read', {}, false],
+  [planner, 'personal:read', { divisionCode: SHENJIAMEN }, true],
+  [planner, 'personal:read', { divisionCode: DINGHAI_VILLAGE }, false],
+];
+
+describe('may', () => {
+  it.each(TABLE)('%o %s %o → %s', (who, action, target, expected) => {
+    expect(may(who, action, target)).toBe(expected);
+  });
+
+  it('opens registry reads and lookups to the public in demo mode only', () => {
+    expect(may(anonymous, 'lookup', {}, true)).toBe(true);
+    expect(may(anonymous, 'registry:read', {}, true)).toBe(true);
+    expect(may(anonymous, 'plan:read', { divisionCode: SHENJIAMEN }, true)).toBe(false);
+  });
+});
