@@ -1,0 +1,41 @@
+// Initial comprehensive grids of a village: k-means of its household points, Voronoi of the centres clipped to the village.
+import type { MultiPolygon } from 'geojson';
+import { kMeans, type HouseholdPoint } from './households.ts';
+import { containsPoint, placeOnLand, polygonsOf, roundArea } from './land.ts';
+import { partitionBySeeds } from './partition.ts';
+import type { Random } from './random.ts';
+
+export interface DerivedGrid {
+  geometry: MultiPolygon;
+  households: number;
+}
+
+export const HOUSEHOLDS_PER_GRID = 400;
+
+/**
+ * Splits a village into round(households / 400) grids (at least 1) that tile it exactly; grids are ordered
+ * north→south then west→east by their centre so numbering is stable. Household points on a shared edge are
+ * counted once, in the first grid that holds them.
+ * @example gridsForVillage(village, points, mulberry32(3)).map((g) => g.households)
+ */
+export function gridsForVillage(village: MultiPolygon, points: readonly HouseholdPoint[], random: Random): DerivedGrid[] {
+  const total = points.reduce((a, p) => a + p.households, 0);
+  const k = Math.max(1, Math.min(points.length, Math.round(total / HOUSEHOLDS_PER_GRID)));
+  if (k === 1) return [{ geometry: village, households: total }];
+  const centres = kMeans(points, k, random)
+    .map((c) => placeOnLand(c, village))
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const seeds = centres.map((point, i) => ({ key: String(i), point }));
+  const cells = partitionBySeeds(polygonsOf(village).map((polygon) => ({ polygon })), seeds);
+  const grids = seeds
+    .map((s) => cells.get(s.key))
+    .filter((g): g is MultiPolygon => g !== undefined)
+    .map((g) => roundArea(g))
+    .filter((g) => g.coordinates.length > 0)
+    .map((geometry) => ({ geometry, households: 0 }));
+  for (const p of points) {
+    const grid = grids.find((g) => containsPoint(g.geometry, p.point));
+    if (grid) grid.households += p.households;
+  }
+  return grids;
+}
