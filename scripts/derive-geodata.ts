@@ -24,11 +24,13 @@ import { partitionBySeeds, type LandPiece } from '../server/domain/geodata/parti
 import { allocateIntegers, gaussian, mulberry32, randomInt, type Random } from '../server/domain/geodata/random.ts';
 import {
   CITY_CODE,
+  DAISHAN,
   DINGHAI,
   DINGHAI_PUTUO_LINE,
   FOREIGN_LAND_IDS,
   KNOWN_ISLANDS,
   PUTUO,
+  SHENGSI,
   TOWNSHIP_SEEDS,
   VILLAGE_ISLANDS,
   ZHOUSHAN_ISLAND_ID,
@@ -37,6 +39,8 @@ import {
 const SEED = 20240917;
 const TARGET_HOUSEHOLDS = 450_000;
 const SMALL_ISLAND_KM2 = 2;
+/** Rough shares of the city's residents per county (order of magnitude of the 2020 census), so the demo is not lopsided. */
+const COUNTY_SHARE: Readonly<Record<string, number>> = { [DINGHAI]: 0.45, [PUTUO]: 0.325, [DAISHAN]: 0.16, [SHENGSI]: 0.065 };
 const GRID_TOWNSHIP = '330903001000'; // 沈家门街道
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -197,8 +201,12 @@ function main(): void {
 
   // 4. Households: per-village targets scaled to the city total; small islands get a fixed, mostly tiny share.
   const targets = new Map(villages.map((v) => [v.code, householdTarget(villageKind(v.code), isStreet(byCode.get(v.parentCode)!), random)]));
-  const scale = TARGET_HOUSEHOLDS / [...targets.values()].reduce((a, b) => a + b, 0);
-  for (const [code, t] of targets) targets.set(code, Math.round(t * scale));
+  for (const county of counties) {
+    const prefix = county.code.slice(0, 6);
+    const own = [...targets].filter(([code]) => code.startsWith(prefix));
+    const scale = (TARGET_HOUSEHOLDS * COUNTY_SHARE[county.code]) / own.reduce((a, [, t]) => a + t, 0);
+    for (const [code, t] of own) targets.set(code, Math.round(t * scale));
+  }
 
   const islandArea = new Map(zhoushanIslands.map((f) => [f.properties.id, areaKm2(f.geometry)]));
   const smallIslands = zhoushanIslands.filter((f) => islandArea.get(f.properties.id)! < SMALL_ISLAND_KM2).map((f) => f.properties.id);
@@ -337,7 +345,7 @@ function main(): void {
     JSON.stringify({
       seconds: (Date.now() - started) / 1000,
       islands: islandFeatures.length,
-      households: households.get(DINGHAI)! + households.get(PUTUO)! + counties.slice(2).reduce((a, c) => a + households.get(c.code)!, 0),
+      households: counties.reduce((a, c) => a + households.get(c.code)!, 0),
       points: points.length,
       counties: Object.fromEntries(counties.map((c) => [c.name, households.get(c.code)])),
       smallInhabited: islandFeatures.filter((f) => (f.properties!.areaKm2 as number) < 2 && (f.properties!.residents as number) >= 50).length,

@@ -1,5 +1,5 @@
 // Initial comprehensive grids of a village: k-means of its household points, Voronoi of the centres clipped to the village.
-import type { MultiPolygon } from 'geojson';
+import type { MultiPolygon, Position } from 'geojson';
 import { kMeans, type HouseholdPoint } from './households.ts';
 import { containsPoint, placeOnLand, polygonsOf, roundArea } from './land.ts';
 import { partitionBySeeds } from './partition.ts';
@@ -11,6 +11,34 @@ export interface DerivedGrid {
 }
 
 export const HOUSEHOLDS_PER_GRID = 400;
+export const GRID_BAND = { min: 300, max: 500 } as const;
+const RESTARTS = 24;
+
+/**
+ * k-means centres from several seeded restarts, keeping the run whose nearest-centre groups have the most
+ * household counts inside the band (then the smallest spread): k-means alone balances area, not households.
+ */
+export function balancedCentres(points: readonly HouseholdPoint[], k: number, random: Random): Position[] {
+  let best: { centres: Position[]; inBand: number; spread: number } | null = null;
+  for (let run = 0; run < RESTARTS; run++) {
+    const centres = kMeans(points, k, random);
+    const loads = centres.map(() => 0);
+    for (const p of points) {
+      let nearest = 0;
+      for (let j = 1; j < k; j++) if (squaredDistance(p.point, centres[j]) < squaredDistance(p.point, centres[nearest])) nearest = j;
+      loads[nearest] += p.households;
+    }
+    const inBand = loads.filter((l) => l >= GRID_BAND.min && l <= GRID_BAND.max).length;
+    const mean = loads.reduce((a, b) => a + b, 0) / k;
+    const spread = loads.reduce((a, l) => a + (l - mean) ** 2, 0);
+    if (!best || inBand > best.inBand || (inBand === best.inBand && spread < best.spread)) best = { centres, inBand, spread };
+  }
+  return best!.centres;
+}
+
+function squaredDistance(a: Position, b: Position): number {
+  return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2;
+}
 
 /**
  * Splits a village into round(households / 400) grids (at least 1) that tile it exactly; grids are ordered
@@ -22,7 +50,7 @@ export function gridsForVillage(village: MultiPolygon, points: readonly Househol
   const total = points.reduce((a, p) => a + p.households, 0);
   const k = Math.max(1, Math.min(points.length, Math.round(total / HOUSEHOLDS_PER_GRID)));
   if (k === 1) return [{ geometry: village, households: total }];
-  const centres = kMeans(points, k, random)
+  const centres = balancedCentres(points, k, random)
     .map((c) => placeOnLand(c, village))
     .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const seeds = centres.map((point, i) => ({ key: String(i), point }));

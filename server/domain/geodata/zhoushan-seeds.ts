@@ -67,10 +67,10 @@ export const KNOWN_ISLANDS: readonly { id: number; name: string; county: string;
 /** Township seeds: an approximate centre of the town on its island (snapped onto land by the script). */
 export const TOWNSHIP_SEEDS: Readonly<Record<string, Position>> = {
   // 定海区: 舟山岛 west of the line, 金塘岛
-  '330902002000': [122.1, 30.03], // 昌国街道, 定海城区 north
-  '330902003000': [122.1, 30.008], // 环南街道, old town and south shore
-  '330902004000': [122.125, 30.022], // 城东街道
-  '330902005000': [122.065, 30.02], // 盐仓街道
+  '330902002000': [122.1, 30.04], // 昌国街道, 定海城区 north
+  '330902003000': [122.095, 30.017], // 环南街道, old town and south shore
+  '330902004000': [122.128, 30.026], // 城东街道
+  '330902005000': [122.06, 30.03], // 盐仓街道
   '330902006000': [122.19, 29.995], // 临城街道, 新城 south
   '330902007000': [121.995, 30.08], // 岑港街道, north-west
   '330902008000': [122.085, 30.115], // 马岙街道
@@ -91,10 +91,10 @@ export const TOWNSHIP_SEEDS: Readonly<Record<string, Position>> = {
   '330903105000': [122.68, 30.19], // 东极镇
   '330903106000': [122.39, 30.0], // 普陀山镇
   // 岱山县: 岱山岛 shared by four towns, 长涂, 衢山, 秀山
-  '330921100000': [122.2, 30.245], // 高亭镇, county seat on the south shore
-  '330921101000': [122.13, 30.305], // 东沙镇, north-west
-  '330921102000': [122.215, 30.305], // 岱东镇, north-east
-  '330921103000': [122.085, 30.275], // 岱西镇, west end
+  '330921100000': [122.19, 30.26], // 高亭镇, county seat on the south shore
+  '330921101000': [122.14, 30.31], // 东沙镇, north-west
+  '330921102000': [122.22, 30.31], // 岱东镇, north-east
+  '330921103000': [122.08, 30.29], // 岱西镇, west end
   '330921105000': [122.33, 30.25], // 长涂镇
   '330921106000': [122.346, 30.443], // 衢山镇
   '330921200000': [122.168, 30.175], // 秀山乡
