@@ -3,7 +3,7 @@
 import Flatbush from 'flatbush';
 import { area, feature, featureCollection, intersect, pointOnFeature } from '@turf/turf';
 import type { Feature } from 'geojson';
-import { polygonsOf, regionGeometry, regionMembers } from './geometry.ts';
+import { polygonsOf, regionGeometries, regionMembers } from './geometry.ts';
 import { growRegions, improveRegions, regionCount, type Assignment } from './regions.ts';
 import { qualityReport, type ReportedGrid } from './report.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type SuggestedGridProperties,
   type Unsatisfied,
 } from './types.ts';
+import { getHexagonEdgeLengthAvg } from 'h3-js';
 import { buildUnitGraph, chooseResolution, isValidPoint, pointInPart, pointInRings, type UnitGraph } from './units.ts';
 
 export function resolveBand(input: Pick<SuggestInput, 'band' | 'level'>): HouseholdBand {
@@ -173,6 +174,27 @@ function filedHouseholds(filed: FiledGrid[], points: HouseholdPoint[]): number[]
   return counts;
 }
 
+/**
+ * Households of each region counted from the points against the final (smoothed) polygons, so a
+ * point always lies in the grid that counts it. Only points next to another region need a test.
+ */
+function regionHouseholds(graph: UnitGraph, owner: Assignment, geometries: Array<AreaGeometry | null>, points: HouseholdPoint[]): number[] {
+  const counts = geometries.map(() => 0);
+  const shapes = geometries.map((g) => polygonsOf(g));
+  points.forEach((p, i) => {
+    const u = graph.pointUnit[i];
+    if (u < 0) return;
+    const home = owner[u];
+    let region = home;
+    const others = [...new Set(graph.neighbours[u].map((v) => owner[v]).filter((r) => r !== home && r >= 0))].sort((a, b) => a - b);
+    if (others.length > 0 && !shapes[home].some((rings) => pointInRings(p.lon, p.lat, rings))) {
+      region = others.find((r) => shapes[r].some((rings) => pointInRings(p.lon, p.lat, rings))) ?? home;
+    }
+    counts[region] += p.households;
+  });
+  return counts;
+}
+
 function changedAreaShare(grids: Array<{ code: string | null; geometry: AreaGeometry }>, filed: FiledGrid[], division: AreaGeometry): number {
   const byCode = new Map(filed.map((g) => [g.code, g.geometry]));
   let kept = 0;
@@ -257,10 +279,12 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
       reported.push({ id: g.code, code: g.code, geometry: g.geometry, households: counts[i], allowedPieces: Math.max(1, polygonsOf(g.geometry).length), component: `c${graph.component[members[i][0]] ?? -1}`, joinedParts: Math.max(0, comps.size - 1) });
     });
   } else {
+    const edgeDeg = getHexagonEdgeLengthAvg(resolution, 'km') / 111.32;
+    const geometries = regionGeometries(graph, members, edgeDeg);
+    const counts = regionHouseholds(graph, owner, geometries, valid);
     members.forEach((units, r) => {
-      if (units.length === 0) return;
-      const geometry = regionGeometry(graph, units);
-      if (!geometry) return;
+      const geometry = geometries[r];
+      if (units.length === 0 || !geometry) return;
       const comps = new Set(units.map((u) => graph.component[u]));
       let code: string | null = null;
       if (filed.length > 0) {
@@ -272,12 +296,11 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
         id: code ?? `g${r + 1}`,
         code,
         geometry,
-        households: units.reduce((s, u) => s + graph.households[u], 0),
+        households: counts[r],
         allowedPieces: comps.size,
         component: `c${graph.component[units[0]]}`,
         joinedParts: comps.size - 1,
       });
-      onProgress?.({ phase: 'geometry', percent: 70 + Math.round((25 * (r + 1)) / regions) });
     });
   }
   onProgress?.({ phase: 'report', percent: 95 });

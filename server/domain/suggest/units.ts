@@ -37,7 +37,9 @@ export interface UnitGraph {
   /** Connected component of each unit, numbered in unit order. */
   component: Int32Array;
   components: number[][];
-  points: { total: number; households: number; malformed: number; outsideDivision: number };
+  points: { points: number; households: number; malformed: number; outsideDivision: number };
+  /** Unit of each valid household point, -1 when outside the division. */
+  pointUnit: Int32Array;
 }
 
 const MIN_RESOLUTION = 6;
@@ -204,7 +206,8 @@ export function buildUnitGraph(input: SuggestInput, resolution: number, validPoi
   const households = new Float64Array(n);
   let outsideDivision = 0;
   let counted = 0;
-  for (const p of validPoints) {
+  const pointUnit = new Int32Array(validPoints.length).fill(-1);
+  for (const [i, p] of validPoints.entries()) {
     const candidates = byCell.get(latLngToCell(p.lat, p.lon, resolution));
     let home = -1;
     if (candidates) {
@@ -213,6 +216,7 @@ export function buildUnitGraph(input: SuggestInput, resolution: number, validPoi
     }
     if (home < 0) outsideDivision++;
     else {
+      pointUnit[i] = home;
       households[home] += p.households;
       counted += p.households;
     }
@@ -268,6 +272,7 @@ export function buildUnitGraph(input: SuggestInput, resolution: number, validPoi
     neighbours,
     component,
     components,
-    points: { total: validPoints.length + malformed, households: counted, malformed, outsideDivision },
+    points: { points: validPoints.length + malformed, households: counted, malformed, outsideDivision },
+    pointUnit,
   };
 }
