@@ -1,0 +1,79 @@
+import { firstCovering, forEachEdge, type GridLayer } from './grid-layer.ts';
+import type { LookupIndex, LookupLayerName } from './lookup-index.ts';
+
+const EARTH_RADIUS_M = 6_371_008.8;
+// Fewer metres than any degree of latitude (110,574 m) or of longitude at the equator: keeps the search radius safe.
+const METRES_PER_DEGREE_FLOOR = 110_000;
+const SEED_CANDIDATES = 8;
+
+export interface NearestGrid {
+  code: string;
+  distanceM: number;
+}
+
+const toRad = (deg: number) => (deg * Math.PI) / 180;
+
+function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const dLat = toRad(lat2 - lat1);
+  const dLon = toRad(lon2 - lon1);
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// Closest boundary point found in a local equirectangular frame around the query, then measured by haversine.
+function distanceToPolygonM(layer: GridLayer, p: number, lon: number, lat: number): number {
+  const kx = Math.cos(toRad(lat));
+  const xy = layer.xy;
+  let best = Infinity;
+  let bestLon = lon;
+  let bestLat = lat;
+  forEachEdge(layer, p, (e) => {
+    const ax = (xy[e * 2] - lon) * kx;
+    const ay = xy[e * 2 + 1] - lat;
+    const bx = (xy[e * 2 + 2] - lon) * kx;
+    const by = xy[e * 2 + 3] - lat;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
+    const cx = ax + t * dx;
+    const cy = ay + t * dy;
+    const d2 = cx * cx + cy * cy;
+    if (d2 < best) {
+      best = d2;
+      bestLon = lon + cx / kx;
+      bestLat = lat + cy;
+    }
+  });
+  return haversineM(lon, lat, bestLon, bestLat);
+}
+
+/**
+ * The grid of a layer nearest to a point and the distance in metres to its boundary (0 when a grid covers the
+ * point, by the same boundary rule as lookupPoint); null for an empty layer. Distances are haversine on a sphere
+ * to the closest point picked in a local equirectangular frame: within 0.5 % of the WGS84 geodesic below 100 km.
+ * @example nearestGrid(index, 122.5, 29.5) // { code: '330903…', distanceM: 1834.2 }
+ */
+export function nearestGrid(index: LookupIndex, lon: number, lat: number, layerName: LookupLayerName = 'land'): NearestGrid | null {
+  const { grids, packed } = index[layerName];
+  const tree = packed.tree;
+  if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  const covering = firstCovering(packed, lon, lat);
+  if (covering >= 0) return { code: grids[covering].code, distanceM: 0 };
+
+  let bestP = -1;
+  let bestM = Infinity;
+  const consider = (p: number) => {
+    const d = distanceToPolygonM(packed, p, lon, lat);
+    if (d < bestM || (d === bestM && p < bestP)) {
+      bestM = d;
+      bestP = p;
+    }
+  };
+  tree.neighbors(lon, lat, SEED_CANDIDATES).forEach(consider);
+  // Any grid nearer than bestM has its bbox within this many degrees (bbox distance ≤ boundary distance).
+  const maxLat = Math.min(89.9, Math.abs(lat) + bestM / METRES_PER_DEGREE_FLOOR);
+  const radiusDeg = bestM / (METRES_PER_DEGREE_FLOOR * Math.cos(toRad(maxLat)));
+  tree.neighbors(lon, lat, Infinity, radiusDeg).forEach(consider);
+  return { code: grids[bestP].code, distanceM: bestM };
+}
