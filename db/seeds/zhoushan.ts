@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { filePartition } from '../../server/db/repositories/filings.ts';
+import { codeProfile } from '../../server/domain/codes/index.ts';
+import type { GridKind, StaffMember } from '../../server/schemas/resources.ts';
 
 export const GEODATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../geodata');
 const SEED_MARKER = 'demo_seed';
@@ -25,6 +28,18 @@ interface SyntheticDivisionProps {
   households: number;
   population: number;
 }
+
+interface FiledGridProps {
+  name: string;
+  kind: GridKind;
+  subkind: string;
+  divisionCode: string;
+  households: number;
+  population: number;
+}
+
+// The demo's filed partition of 沈家门街道 as it stood after its initial division.
+const DEMO_FILING = { townshipCode: '330903001000', filedAt: new Date('2024-01-15T10:00:00+08:00') };
 
 interface IslandProps {
   id: number;
@@ -54,11 +69,13 @@ export async function seedZhoushanDemo(knex: Knex, log: SeedLog, geodataDir = GE
   const boundaries = await readGeoJson<SyntheticDivisionProps>(path.join(geodataDir, 'zhoushan-divisions-synthetic.geojson'));
   const islands = await readGeoJson<IslandProps>(path.join(geodataDir, 'zhoushan-islands.geojson'));
   const households = await readCsv(path.join(geodataDir, 'zhoushan-households.csv'));
+  const filedGrids = await readGeoJson<FiledGridProps>(path.join(geodataDir, 'zhoushan-grids-filed.geojson'));
 
   await knex.transaction(async (trx) => {
     await insertDivisions(trx, divisions, boundaries, log);
     await insertIslands(trx, islands, log);
     await insertHouseholds(trx, households, log);
+    await fileDemoPartition(trx, filedGrids, log);
     await trx('app_meta').insert({ key: SEED_MARKER, value: JSON.stringify({ version: SEED_VERSION, at: new Date().toISOString() }) });
   });
   return { skipped: false };
@@ -128,4 +145,45 @@ async function insertHouseholds(trx: Knex.Transaction, rows: Record<string, stri
     const done = Math.min(start + CHUNK, rows.length);
     log(`household counts ${done}/${rows.length} (${Math.round((100 * done) / rows.length)}%)`);
   }
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
+const GIVEN = ['海燕', '建国', '丽华', '志强', '秀英', '海波', '晓东', '静', '伟', '敏', '军', '芳', '磊', '洋', '艳', '勇'];
+
+/** Synthetic staff, clearly fake (phone numbers in the 170-0000 test range), so notices have something to show. */
+function demoStaff(index: number): StaffMember[] {
+  const person = (k: number) => SURNAMES[(index * 7 + k * 13) % SURNAMES.length] + GIVEN[(index * 5 + k * 3) % GIVEN.length];
+  const phone = (k: number) => `1700000${String((index * 3 + k) % 10_000).padStart(4, '0')}`;
+  return [
+    { role: 'leader', name: person(0), phone: phone(0), fullTime: false },
+    { role: 'worker', name: person(1), phone: phone(1), fullTime: true },
+  ];
+}
+
+async function fileDemoPartition(trx: Knex.Transaction, grids: FeatureCollection<Polygon | MultiPolygon, FiledGridProps>, log: SeedLog) {
+  const filing = await filePartition(trx, {
+    townshipCode: DEMO_FILING.townshipCode,
+    scope: 'land',
+    grids: grids.features.map((f, i) => ({
+      name: f.properties.name,
+      kind: f.properties.kind,
+      subkind: f.properties.subkind,
+      divisionCode: f.properties.divisionCode,
+      parentCode: null,
+      households: f.properties.households,
+      population: f.properties.population,
+      managingUnits: [{ name: '沈家门街道办事处', role: 'territorial' }],
+      staff: demoStaff(i),
+      geometry: f.geometry,
+      synthetic: true,
+    })),
+    filedAt: DEMO_FILING.filedAt,
+    approvedBy: '普陀区网格化工作机构 (demo)',
+    filedBy: '舟山市网格化工作机构 (demo)',
+    trigger: 'initial',
+    planId: null,
+    profile: codeProfile('default'),
+    continuityThreshold: 0.8,
+  });
+  log(`filed partition ${filing.number}: ${filing.codes.allocated.length} grids in 沈家门街道`);
 }

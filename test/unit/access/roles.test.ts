@@ -5,7 +5,7 @@ import { may, type Action, type Principal, type Role } from '../../../server/dom
 const SHENJIAMEN = '330903001001'; // a village of 沈家门街道, 普陀区
 const DINGHAI_VILLAGE = '330902002001'; // a village of 昌国街道, 定海区
 
-const principal = (role: Role, scopePrefix: string, id = role): Principal => ({ id, name: role, role, scopePrefix });
+const principal = (role: Role, scopePrefix: string, id: string = role): Principal => ({ id, name: role, role, scopePrefix });
 const planner = principal('township_planner', '330903001');
 const reviewer = principal('county_reviewer', '330903');
 const registrar = principal('city_registrar', '3309');

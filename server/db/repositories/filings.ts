@@ -1,0 +1,251 @@
+// Filing (备案): in one transaction an approved partition becomes the filed one. Previous versions are closed,
+// codes are kept (continuity), retired or allocated, lineage is recorded, and a hash-chained filing record is written.
+import type { Knex } from 'knex';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { allocateGridCodes, type CodeProfile } from '../../domain/codes/index.ts';
+import { matchPredecessors } from '../../domain/codes/continuity.ts';
+import { snapshotHash, verifyChain, type ChainVerdict } from '../../domain/filings/chain.ts';
+import { significantDigits } from '../../domain/codes/division.ts';
+import type { GridKind, StaffMember } from '../../schemas/resources.ts';
+import * as turf from '@turf/turf';
+
+export interface FilingGrid {
+  name: string;
+  kind: GridKind;
+  subkind: string | null;
+  divisionCode: string;
+  parentCode: string | null;
+  /** null: counted from the stored household points inside the grid */
+  households: number | null;
+  population: number | null;
+  managingUnits: Array<{ name: string; role: 'territorial' | 'business' }>;
+  staff: StaffMember[];
+  geometry: Polygon | MultiPolygon;
+  synthetic?: boolean;
+}
+
+export interface FilingRequest {
+  townshipCode: string;
+  /** A land filing replaces the township's land grids; a maritime one its sea grids. */
+  scope: 'land' | 'maritime';
+  grids: FilingGrid[];
+  filedAt: Date;
+  approvedBy: string | null;
+  filedBy: string;
+  trigger: string;
+  planId: string | null;
+  profile: CodeProfile;
+  continuityThreshold: number;
+}
+
+export interface FilingRecord {
+  number: string;
+  planId: string | null;
+  townshipCode: string;
+  filedAt: string;
+  approvedBy: string | null;
+  filedBy: string;
+  trigger: string;
+  snapshotSha256: string;
+  previousSha256: string | null;
+  codes: { kept: string[]; allocated: string[]; retired: string[] };
+}
+
+// One lock for the whole chain: filings are rare, and the chain needs a total order.
+const FILING_LOCK = 7_345_001;
+
+/** The calendar date in China (UTC+8) on which a filing takes effect. */
+export function chinaDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+function scopeFilter(scope: FilingRequest['scope']) {
+  return (q: Knex.QueryBuilder) => (scope === 'maritime' ? q.where('kind', 'maritime') : q.whereNot('kind', 'maritime'));
+}
+
+export async function filePartition(trx: Knex.Transaction, request: FilingRequest): Promise<FilingRecord> {
+  await trx.raw('SELECT pg_advisory_xact_lock(?)', [FILING_LOCK]);
+  const validFrom = chinaDate(request.filedAt);
+  const prefix = request.townshipCode.slice(0, significantDigits(request.townshipCode));
+
+  const old: Array<{ id: string; code: string; version: number; geometry: Polygon | MultiPolygon }> = await trx('grids')
+    .select('id', 'code', 'version', trx.raw('ST_AsGeoJSON(geom)::json as geometry'))
+    .whereNull('valid_to')
+    .where('division_code', 'like', `${prefix}%`)
+    .where(scopeFilter(request.scope));
+  const match = matchPredecessors(old, request.grids, request.continuityThreshold);
+  const keptCode = new Map(match.kept.map((k) => [k.index, k.code]));
+
+  const codes = await allocateMissingCodes(trx, request, keptCode);
+  const keptOld = new Set(keptCode.values());
+  const retired = old.filter((g) => !keptOld.has(g.code)).map((g) => g.code);
+
+  for (const [index, grid] of request.grids.entries()) {
+    const code = codes[index];
+    const predecessor = old.find((g) => g.code === code);
+    if (predecessor && (await unchanged(trx, predecessor.id, grid))) continue;
+    if (predecessor) await trx('grids').where({ id: predecessor.id }).update({ valid_to: validFrom });
+    await insertGridVersion(trx, grid, code, (predecessor?.version ?? 0) + 1, validFrom);
+  }
+  if (retired.length) {
+    await trx('grids').whereIn('code', retired).whereNull('valid_to').update({ valid_to: validFrom });
+    await trx('grid_codes').whereIn('code', retired).update({ status: 'retired', retired_at: request.filedAt });
+  }
+
+  const number = await nextFilingNumber(trx, request.filedAt);
+  for (const l of match.lineage) {
+    if (l.kind === 'new' || l.kind === 'retired') continue;
+    for (const from of l.from) {
+      for (const to of l.to) {
+        await trx('grid_lineage').insert({ from_code: from, to_code: codes[to], relation: l.kind, filing_number: number, on_date: validFrom });
+      }
+    }
+  }
+  await trx('grids').whereNull('filing_number').where('valid_from', validFrom).where('division_code', 'like', `${prefix}%`).update({ filing_number: number });
+
+  const snapshot = await partitionSnapshot(trx, prefix, request.scope, number, request);
+  const previous = await trx('filings').select('snapshot_sha256').orderBy('filed_at', 'desc').orderBy('number', 'desc').first();
+  const previousSha256: string | null = previous?.snapshot_sha256 ?? null;
+  const snapshotSha256 = snapshotHash(snapshot, previousSha256);
+  await trx('filings').insert({
+    number,
+    plan_id: request.planId,
+    township_code: request.townshipCode,
+    filed_at: request.filedAt,
+    approved_by: request.approvedBy,
+    filed_by: request.filedBy,
+    trigger: request.trigger,
+    snapshot: JSON.stringify(snapshot),
+    snapshot_sha256: snapshotSha256,
+    previous_sha256: previousSha256,
+  });
+  await trx.raw(`SELECT pg_notify('wangge_filing', ?)`, [JSON.stringify({ number, townshipCode: request.townshipCode })]);
+
+  const allocated = codes.filter((_, i) => !keptCode.has(i));
+  return {
+    number,
+    planId: request.planId,
+    townshipCode: request.townshipCode,
+    filedAt: request.filedAt.toISOString(),
+    approvedBy: request.approvedBy,
+    filedBy: request.filedBy,
+    trigger: request.trigger,
+    snapshotSha256,
+    previousSha256,
+    codes: { kept: [...keptCode.values()], allocated, retired },
+  };
+}
+
+async function allocateMissingCodes(trx: Knex.Transaction, request: FilingRequest, kept: Map<number, string>): Promise<string[]> {
+  const codes: string[] = request.grids.map((_, i) => kept.get(i) ?? '');
+  const groups = new Map<string, number[]>();
+  request.grids.forEach((g, i) => {
+    if (kept.has(i)) return;
+    const key = `${g.divisionCode}|${g.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const [key, indexes] of groups) {
+    const [divisionCode, kind] = key.split('|') as [string, GridKind];
+    const taken = new Set<string>((await trx('grid_codes').select('code').where('code', 'like', `${divisionCode}%`)).map((r: { code: string }) => r.code));
+    const fresh = allocateGridCodes({
+      profile: request.profile,
+      divisionCode,
+      kind,
+      grids: indexes.map((i) => ({ centroid: turf.centroid(request.grids[i].geometry).geometry.coordinates })),
+      taken,
+    });
+    indexes.forEach((gridIndex, k) => (codes[gridIndex] = fresh[k]));
+    await trx('grid_codes').insert(fresh.map((code) => ({ code, division_code: divisionCode, kind, allocated_at: request.filedAt })));
+  }
+  return codes;
+}
+
+async function unchanged(trx: Knex.Transaction, id: string, grid: FilingGrid): Promise<boolean> {
+  const row = await trx('grids')
+    .select('name', 'subkind', 'households', 'population', 'parent_code', trx.raw('ST_Equals(geom, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) as same', [JSON.stringify(grid.geometry)]))
+    .where({ id })
+    .first();
+  return (
+    row.same &&
+    row.name === grid.name &&
+    row.subkind === grid.subkind &&
+    row.parent_code === grid.parentCode &&
+    (grid.households === null || row.households === grid.households)
+  );
+}
+
+async function insertGridVersion(trx: Knex.Transaction, grid: FilingGrid, code: string, version: number, validFrom: string): Promise<void> {
+  const geometry = JSON.stringify(grid.geometry);
+  const [{ id }] = await trx('grids')
+    .insert({
+      code,
+      version,
+      name: grid.name,
+      kind: grid.kind,
+      subkind: grid.subkind,
+      division_code: grid.divisionCode,
+      parent_code: grid.parentCode,
+      households: grid.households ?? trx.raw(`(SELECT coalesce(sum(households), 0) FROM household_counts WHERE ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), geom))`, [geometry]),
+      population: grid.population ?? 0,
+      managing_units: JSON.stringify(grid.managingUnits),
+      status: 'filed',
+      valid_from: validFrom,
+      synthetic: grid.synthetic ?? false,
+      geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [geometry]),
+    })
+    .returning('id');
+  if (grid.staff.length) {
+    await trx('grid_staff').insert(grid.staff.map((s) => ({ grid_id: id, role: s.role, name: s.name, phone: s.phone ?? null, full_time: s.fullTime ?? false })));
+  }
+}
+
+async function nextFilingNumber(trx: Knex.Transaction, filedAt: Date): Promise<string> {
+  const year = chinaDate(filedAt).slice(0, 4);
+  const [{ count }] = await trx('filings').where('number', 'like', `BA${year}-%`).count<{ count: string }[]>({ count: '*' });
+  return `BA${year}-${String(Number(count) + 1).padStart(5, '0')}`;
+}
+
+/** The canonical content a filing's hash covers: the record's facts and the partition in force after it. */
+async function partitionSnapshot(trx: Knex.Transaction, prefix: string, scope: FilingRequest['scope'], number: string, request: FilingRequest) {
+  const grids = await trx('grids')
+    .select('code', 'version', 'name', 'kind', 'subkind', 'division_code as divisionCode', 'parent_code as parentCode', 'households', 'population', trx.raw('ST_AsGeoJSON(geom, 7)::json as geometry'))
+    .whereNull('valid_to')
+    .where('division_code', 'like', `${prefix}%`)
+    .where(scopeFilter(scope))
+    .orderBy('code');
+  return {
+    number,
+    townshipCode: request.townshipCode,
+    scope,
+    filedAt: request.filedAt.toISOString(),
+    approvedBy: request.approvedBy,
+    filedBy: request.filedBy,
+    trigger: request.trigger,
+    grids,
+  };
+}
+
+export async function listFilings(knex: Knex, filter: { townshipPrefix?: string; limit: number; offset: number }) {
+  const query = knex('filings')
+    .select('number', 'plan_id', 'township_code', 'filed_at', 'approved_by', 'filed_by', 'trigger', 'snapshot_sha256', 'previous_sha256')
+    .orderBy('filed_at')
+    .orderBy('number');
+  if (filter.townshipPrefix) query.where('township_code', 'like', `${filter.townshipPrefix}%`);
+  const rows = await query.limit(filter.limit).offset(filter.offset);
+  return rows.map((r) => ({
+    number: r.number,
+    planId: r.plan_id === null ? null : String(r.plan_id),
+    townshipCode: r.township_code,
+    filedAt: new Date(r.filed_at).toISOString(),
+    approvedBy: r.approved_by,
+    filedBy: r.filed_by,
+    trigger: r.trigger,
+    snapshotSha256: r.snapshot_sha256,
+    previousSha256: r.previous_sha256,
+  }));
+}
+
+export async function verifyFilingChain(knex: Knex): Promise<ChainVerdict> {
+  const rows = await knex('filings').select('number', 'snapshot', 'snapshot_sha256', 'previous_sha256').orderBy('filed_at').orderBy('number');
+  return verifyChain(rows.map((r) => ({ number: r.number, snapshot: r.snapshot, snapshotSha256: r.snapshot_sha256, previousSha256: r.previous_sha256 })));
+}
