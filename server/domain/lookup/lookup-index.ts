@@ -1,13 +1,16 @@
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { GridKind, GridSubkind } from '../../schemas/resources.ts';
+import type { GRID_SUBKINDS, GridKind } from '../../schemas/resources.ts';
 import { buildGridLayer, directoryCell, firstCovering, polygonCovers, type GridLayer, type GridLayerOptions } from './grid-layer.ts';
+
+// Spelled from the constant: the schema's GridSubkind union is built from a mapped array and types as never.
+type GridSubkindName = (typeof GRID_SUBKINDS)[GridKind][number];
 
 /** A grid of the partition in force, as the lookup engine needs it. */
 export interface LookupGridInput {
   code: string;
   name: string;
   kind: GridKind;
-  subkind: GridSubkind | null;
+  subkind: GridSubkindName | null;
   divisionCode: string;
   /** Set on micro-grids only: the comprehensive grid they subdivide. */
   parentCode?: string | null;

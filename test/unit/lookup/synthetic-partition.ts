@@ -74,7 +74,7 @@ export function syntheticPartition(options: SyntheticPartitionOptions): LookupGr
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  return cells.map((cell, i) => {
+  return cells.map((cell, i): LookupGridInput => {
     const ring = cell.geometry.coordinates[0];
     const bent: Position[] = [];
     for (let v = 0; v + 1 < ring.length; v++) {
