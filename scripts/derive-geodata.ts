@@ -1,6 +1,7 @@
 // Derives the synthetic Zhoushan demo geodata from the NBS division list and OSM land polygons.
 // Deterministic (fixed seed). Run: npm run derive:geodata   (see geodata/SOURCES.md)
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as turf from '@turf/turf';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
@@ -9,6 +10,7 @@ import { gridsForVillage } from '../server/domain/geodata/grids.ts';
 import { householdPoints, RURAL_PATTERN, URBAN_PATTERN, type HouseholdPoint } from '../server/domain/geodata/households.ts';
 import {
   areaKm2,
+  densify,
   containsPoint,
   distanceKm,
   multiPolygonOf,
@@ -39,6 +41,7 @@ import {
 const SEED = 20240917;
 const TARGET_HOUSEHOLDS = 450_000;
 const SMALL_ISLAND_KM2 = 2;
+const EDGE_KM = 0.25;
 /** Rough shares of the city's residents per county (order of magnitude of the 2020 census), so the demo is not lopsided. */
 const COUNTY_SHARE: Readonly<Record<string, number>> = { [DINGHAI]: 0.45, [PUTUO]: 0.325, [DAISHAN]: 0.16, [SHENGSI]: 0.065 };
 const GRID_TOWNSHIP = '330903001000'; // 沈家门街道
@@ -148,7 +151,7 @@ function main(): void {
     for (const t of childrenOf(county.code)) {
       const area = parts.get(t.code);
       if (!area) throw new Error(`township ${t.code} ${t.name} got no land: fix its seed`);
-      geometry.set(t.code, roundArea(area));
+      geometry.set(t.code, roundArea(densify(area, EDGE_KM)));
     }
   }
 
@@ -166,7 +169,7 @@ function main(): void {
     for (const village of order) {
       const islandId = VILLAGE_ISLANDS[village.code];
       const island = islandId === undefined ? undefined : landById.get(islandId)!.geometry;
-      const onIsland = island && containsPoint(area, placeOnLand(randomPointIn(island, random), island));
+      const onIsland = island !== undefined && containsPoint(area, turf.pointOnFeature(island).geometry.coordinates);
       if (islandId !== undefined && !onIsland) console.warn(`village ${village.name}: island ${islandId} is not in ${township.name}`);
       const candidate = () => {
         if (onIsland) return randomPointIn(island!, random);
@@ -186,7 +189,7 @@ function main(): void {
     const cells = partitionBySeeds(polygonsOf(area).map((polygon) => ({ polygon })), placed);
     for (const village of members) {
       const cell = cells.get(village.code);
-      const rounded = cell && roundArea(cell);
+      const rounded = cell && roundArea(densify(cell, EDGE_KM));
       if (!rounded || rounded.coordinates.length === 0) throw new Error(`village ${village.code} ${village.name} got no land`);
       geometry.set(village.code, rounded);
     }

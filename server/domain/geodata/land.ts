@@ -54,6 +54,31 @@ export function containsPoint(area: Area, point: Position): boolean {
   return turf.booleanPointInPolygon(point, area);
 }
 
+/**
+ * Adds vertices so no edge is longer than `maxKm`, without moving the outline. turf.area is geodesic: without this,
+ * a long straight boundary and the same boundary split by child cells differ in area by ~1e-4.
+ * Points are interpolated from the lexicographically smaller end so neighbours sharing an edge get identical vertices.
+ */
+export function densify(area: Area, maxKm: number): MultiPolygon {
+  const ring = (coordinates: Position[]) => {
+    const out: Position[] = [coordinates[0]];
+    for (let i = 1; i < coordinates.length; i++) {
+      const a = coordinates[i - 1];
+      const b = coordinates[i];
+      const steps = Math.ceil(distanceKm(a, b) / maxKm);
+      const forward = a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+      const [from, to] = forward ? [a, b] : [b, a];
+      for (let j = 1; j < steps; j++) {
+        const t = forward ? j / steps : (steps - j) / steps;
+        out.push([from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t]);
+      }
+      out.push(b);
+    }
+    return out;
+  };
+  return { type: 'MultiPolygon', coordinates: polygonsOf(area).map((p) => p.coordinates.map(ring)) };
+}
+
 /** Moves a point by a distance in km (local equirectangular approximation, fine at island scale). */
 export function offsetKm(point: Position, eastKm: number, northKm: number): Position {
   const [lon, lat] = point;
