@@ -45,7 +45,7 @@ export interface UnitGraph {
 const MIN_RESOLUTION = 6;
 const MAX_RESOLUTION = 12;
 const CELLS_PER_GRID = 40;
-const MAX_UNITS = 60_000;
+const MAX_UNITS = 15_000;
 
 export function divisionParts(geometry: AreaGeometry): DivisionPart[] {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
