@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { divisionRoutes } from './routes/divisions.ts';
 import { gridRoutes } from './routes/grids.ts';
 import { islandRoutes } from './routes/islands.ts';
+import { tileRoutes } from './routes/tiles.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -46,6 +47,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'divisions', description: '行政区划' },
         { name: 'grids', description: '网格' },
         { name: 'islands', description: '海岛' },
+        { name: 'tiles', description: 'Vector tiles (MVT) and TileJSON' },
       ],
     },
   });
@@ -57,6 +59,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(divisionRoutes, context);
   await app.register(gridRoutes, context);
   await app.register(islandRoutes, context);
+  await app.register(tileRoutes, context);
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;
