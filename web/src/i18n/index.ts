@@ -187,7 +187,12 @@ export function language(): Language {
 
 /** `t('status', { grids: 3, islands: 2 })` → "3 个网格 · 2 个海岛" */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return messages[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return translate(current, key, params);
+}
+
+/** One message in a given language, for texts that carry both (findings are `{ zh, en }`). */
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return messages[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export function setLanguage(next: Language): void {

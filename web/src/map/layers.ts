@@ -1,0 +1,124 @@
+// Every source and layer the editor draws, and the groups the layer switcher toggles. Colours live here and in the legend only.
+import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+
+export const BAND_COLOURS = { under: '#f0b429', in: '#4caf6a', over: '#d64545' } as const;
+export const SPECIAL_COLOUR = '#8e6cc0';
+export const SEA_GRID_COLOURS = { vessel_formation: '#2b7bb9', aquaculture: '#1a9e96', offshore_operation: '#5561c9' } as const;
+export const LAND_COLOUR = '#f3efe4';
+export const DRAFT_COLOUR = '#e8590c';
+export const BOUNDARY_COLOURS = { county: '#5a4a78', township: '#8a7aa8' } as const;
+export const UNCOVERED_COLOUR = '#d6336c';
+export const INHABITED_COLOUR = '#2f6f3e';
+
+export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings';
+
+export const LAYER_GROUPS = {
+  land: ['land-fill', 'land-outline'],
+  divisions: ['township-line', 'county-line'],
+  density: ['density-heat'],
+  grids: ['grid-fill', 'grid-line'],
+  special: ['special-fill', 'special-line'],
+  micro: ['micro-line'],
+  sea: ['sea-fill', 'sea-line'],
+  islands: ['island-inhabited', 'island-uncovered'],
+  labels: ['grid-label'],
+  draft: ['draft-fill', 'draft-line', 'draft-selected'],
+} as const;
+export type LayerGroup = keyof typeof LAYER_GROUPS;
+/** Groups hidden until the planner turns them on. */
+export const HIDDEN_AT_START: LayerGroup[] = ['density'];
+
+const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const isKind = (kind: string): ExpressionSpecification => ['==', ['get', 'kind'], kind];
+const landGrid: ExpressionSpecification = ['all', isKind('comprehensive'), ['!', ['get', 'micro']]];
+const bandColour: ExpressionSpecification = ['match', ['get', 'band'], 'under', BAND_COLOURS.under, 'in', BAND_COLOURS.in, 'over', BAND_COLOURS.over, '#999999'];
+const seaColour: ExpressionSpecification = [
+  'match',
+  ['get', 'subkind'],
+  'vessel_formation',
+  SEA_GRID_COLOURS.vessel_formation,
+  'aquaculture',
+  SEA_GRID_COLOURS.aquaculture,
+  SEA_GRID_COLOURS.offshore_operation,
+];
+
+export function addProductLayers(map: MapLibreMap): void {
+  for (const id of ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings'] satisfies SourceId[]) {
+    map.addSource(id, { type: 'geojson', data: empty });
+  }
+  map.addLayer({ id: 'land-fill', type: 'fill', source: 'land', paint: { 'fill-color': LAND_COLOUR } });
+  map.addLayer({ id: 'land-outline', type: 'line', source: 'land', paint: { 'line-color': '#b9ad8f', 'line-width': 0.6 } });
+  map.addLayer({
+    id: 'density-heat',
+    type: 'heatmap',
+    source: 'density',
+    paint: {
+      'heatmap-weight': ['interpolate', ['linear'], ['get', 'households'], 0, 0, 600, 1],
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 6, 14, 40],
+      'heatmap-opacity': 0.7,
+    },
+  });
+  map.addLayer({ id: 'grid-fill', type: 'fill', source: 'grids', filter: landGrid, paint: { 'fill-color': bandColour, 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'grid-line', type: 'line', source: 'grids', filter: landGrid, paint: { 'line-color': '#37474f', 'line-width': 0.8 } });
+  map.addLayer({ id: 'special-fill', type: 'fill', source: 'grids', filter: isKind('special'), paint: { 'fill-color': SPECIAL_COLOUR, 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'special-line', type: 'line', source: 'grids', filter: isKind('special'), paint: { 'line-color': SPECIAL_COLOUR, 'line-width': 1.2 } });
+  map.addLayer({
+    id: 'micro-line',
+    type: 'line',
+    source: 'grids',
+    filter: ['get', 'micro'],
+    minzoom: 13,
+    paint: { 'line-color': '#607d8b', 'line-width': 0.6, 'line-dasharray': [2, 2] },
+  });
+  map.addLayer({ id: 'sea-fill', type: 'fill', source: 'grids', filter: isKind('maritime'), paint: { 'fill-color': seaColour, 'fill-opacity': 0.25 } });
+  map.addLayer({ id: 'sea-line', type: 'line', source: 'grids', filter: isKind('maritime'), paint: { 'line-color': seaColour, 'line-width': 1.2 } });
+  map.addLayer({
+    id: 'island-inhabited',
+    type: 'line',
+    source: 'land',
+    filter: ['all', ['get', 'inhabited'], ['get', 'covered']],
+    paint: { 'line-color': INHABITED_COLOUR, 'line-width': 1.2 },
+  });
+  map.addLayer({
+    id: 'island-uncovered',
+    type: 'line',
+    source: 'land',
+    filter: ['all', ['get', 'inhabited'], ['!', ['get', 'covered']]],
+    paint: { 'line-color': UNCOVERED_COLOUR, 'line-width': 2, 'line-dasharray': [3, 1.5] },
+  });
+  map.addLayer({ id: 'township-line', type: 'line', source: 'townships', paint: { 'line-color': BOUNDARY_COLOURS.township, 'line-width': 1, 'line-dasharray': [4, 2] } });
+  map.addLayer({ id: 'county-line', type: 'line', source: 'counties', paint: { 'line-color': BOUNDARY_COLOURS.county, 'line-width': 2 } });
+  map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', paint: { 'fill-color': DRAFT_COLOUR, 'fill-opacity': 0.3 } });
+  map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': DRAFT_COLOUR, 'line-width': 2 } });
+  map.addLayer({
+    id: 'draft-selected',
+    type: 'line',
+    source: 'draft',
+    filter: ['get', 'selected'],
+    paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 },
+  });
+  map.addLayer({ id: 'finding-fill', type: 'fill', source: 'findings', paint: { 'fill-color': '#ff0000', 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'finding-line', type: 'line', source: 'findings', paint: { 'line-color': '#c92a2a', 'line-width': 3 } });
+  map.addLayer({ id: 'finding-point', type: 'circle', source: 'findings', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#c92a2a', 'circle-radius': 6 } });
+  map.addLayer({
+    id: 'grid-label',
+    type: 'symbol',
+    source: 'grids',
+    minzoom: 12,
+    filter: ['!', ['get', 'micro']],
+    layout: { 'text-field': ['get', 'label'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-max-width': 12 },
+    paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  });
+}
+
+export function setSourceData(map: MapLibreMap, id: SourceId, data: FeatureCollection): void {
+  map.getSource<GeoJSONSource>(id)?.setData(data);
+}
+
+export function setGroupVisible(map: MapLibreMap, group: LayerGroup, visible: boolean): void {
+  for (const layer of LAYER_GROUPS[group]) map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
+}
+
+/** Layers whose features a click on the map opens as a grid card. */
+export const CLICKABLE_GRID_LAYERS = ['grid-fill', 'special-fill', 'sea-fill'];
