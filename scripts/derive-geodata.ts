@@ -135,7 +135,7 @@ function main(): void {
   const seedOf = new Map<string, Position>();
   for (const county of counties) {
     const pieces = countyPieces.get(county.code)!;
-    geometry.set(county.code, roundArea(multiPolygonOf(pieces.map((p) => p.polygon))));
+    geometry.set(county.code, roundArea(densify(multiPolygonOf(pieces.map((p) => p.polygon)), EDGE_KM)));
     const countyLand = multiPolygonOf(pieces.filter((p) => !islandTownship.has(p.islandId)).map((p) => p.polygon));
     // a seed goes on the shared land unless one of the township's own islands is nearer to the table position
     const seeds = childrenOf(county.code).map((t) => {

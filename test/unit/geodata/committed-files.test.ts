@@ -43,9 +43,12 @@ describe('committed synthetic Zhoushan geodata', () => {
     expect(divisions.every((d) => d.properties.synthetic === true)).toBe(true);
   });
 
-  it('nests exactly: villages tile townships and townships tile counties within 0.01 % of area', () => {
+  it('nests exactly: villages tile townships, townships counties, counties the islands, within 0.01 % of area', () => {
     expect(tilingError('township')).toBeLessThan(1e-4);
     expect(tilingError('county')).toBeLessThan(1e-4);
+    const countyArea = byLevel('county').reduce((a, c) => a + turf.area(c.geometry), 0);
+    const islandArea = islands.reduce((a, i) => a + turf.area(i.geometry), 0);
+    expect(Math.abs(countyArea - islandArea) / islandArea).toBeLessThan(1e-4);
   });
 
   it('gives every village land, and no two villages of a township overlap', () => {
