@@ -4,7 +4,7 @@ import Flatbush from 'flatbush';
 import { area, feature, featureCollection, intersect, pointOnFeature } from '@turf/turf';
 import type { Feature } from 'geojson';
 import { polygonsOf, regionGeometries, regionMembers } from './geometry.ts';
-import { growRegions, improveRegions, regionCount, type Assignment } from './regions.ts';
+import { growRegions, improveRegions, rebalanceChains, regionCount, type Assignment } from './regions.ts';
 import { qualityReport, type ReportedGrid } from './report.ts';
 import {
   GRID_BAND,
@@ -261,6 +261,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
   onProgress?.({ phase: 'improve', percent: 40 });
 
   const initial = Int32Array.from(owner);
+  rebalanceChains(graph, owner, band, regions);
   const moves = improveRegions(graph, owner, {
     band,
     regions,
@@ -272,7 +273,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
 
   const members = regionMembers(owner, regions);
   const reported: Array<ReportedGrid & { code: string | null; component: string; joinedParts: number }> = [];
-  if (filed.length > 0 && moves === 0) {
+  if (filed.length > 0 && owner.every((o, u) => o === initial[u])) {
     const counts = filedHouseholds(filed, valid);
     filed.forEach((g, i) => {
       const comps = new Set(members[i].map((u) => graph.component[u]));
@@ -314,7 +315,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
     input: graph.points,
     inhabitedIslands: inhabited.size,
     inhabitedIslandsCovered: [...inhabited.keys()].filter((p) => homeParts.has(p)).length,
-    changedAreaShare: filed.length > 0 ? (moves === 0 ? 0 : changedAreaShare(reported, filed, division)) : null,
+    changedAreaShare: filed.length > 0 ? (moves === 0 && owner.every((o, u) => o === initial[u]) ? 0 : changedAreaShare(reported, filed, division)) : null,
     unsatisfied,
     startedAt,
   });

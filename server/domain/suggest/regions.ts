@@ -143,24 +143,11 @@ function inBand(h: number, band: HouseholdBand): boolean {
   return h >= band.min && h <= band.max;
 }
 
-/** Greedy border-unit moves; returns the number of moves made. */
-export function improveRegions(graph: UnitGraph, owner: Assignment, options: ImproveOptions): number {
-  const { band, repairOnly } = options;
-  const maxPasses = options.maxPasses ?? 40;
-  const n = owner.length;
-  const households = new Float64Array(options.regions);
-  const size = new Int32Array(options.regions);
-  for (let u = 0; u < n; u++) {
-    if (owner[u] < 0) continue;
-    households[owner[u]] += graph.households[u];
-    size[owner[u]]++;
-  }
-  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(options.seed ^ 0x5bd1e995));
-  const stamp = new Int32Array(n);
+/** A test whether removing unit u keeps region r connected: all u's same-region neighbours still reach each other. */
+function connectivityCheck(graph: UnitGraph, owner: Assignment): (u: number, r: number) => boolean {
+  const stamp = new Int32Array(owner.length);
   let visit = 0;
-
-  // Removing u keeps its region connected if all u's same-region neighbours still reach each other.
-  const staysConnected = (u: number, r: number): boolean => {
+  return (u, r) => {
     const targets = graph.neighbours[u].filter((v) => owner[v] === r);
     if (targets.length <= 1) return targets.length === 1;
     visit++;
@@ -178,6 +165,113 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
     }
     return found === targets.length;
   };
+}
+
+/**
+ * Over-full and under-full grids are rarely neighbours, and single moves cannot pass households
+ * through a grid that is already in the band. Shift households along the shortest chain of
+ * neighbouring regions from each region outside the band to one with room, a border unit at a time.
+ */
+export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: HouseholdBand, regions: number, maxRounds = 4 * regions): void {
+  const households = new Float64Array(regions);
+  const size = new Int32Array(regions);
+  for (let u = 0; u < owner.length; u++) {
+    if (owner[u] < 0) continue;
+    households[owner[u]] += graph.households[u];
+    size[owner[u]]++;
+  }
+  const staysConnected = connectivityCheck(graph, owner);
+  const failed = new Set<number>();
+  for (let round = 0; round < maxRounds; round++) {
+    let worst = -1;
+    let worstGap = 0;
+    for (let r = 0; r < regions; r++) {
+      const gap = Math.max(households[r] - band.max, band.min - households[r]);
+      if (gap > worstGap && !failed.has(r)) {
+        worstGap = gap;
+        worst = r;
+      }
+    }
+    if (worst < 0) return;
+    const over = households[worst] > band.max;
+    const adjacency: Array<Set<number>> = Array.from({ length: regions }, () => new Set<number>());
+    for (let u = 0; u < owner.length; u++) {
+      for (const v of graph.neighbours[u]) if (owner[u] >= 0 && owner[v] >= 0 && owner[u] !== owner[v]) adjacency[owner[u]].add(owner[v]);
+    }
+    const previous = new Int32Array(regions).fill(-2);
+    previous[worst] = -1;
+    const queue = [worst];
+    let end = -1;
+    for (let i = 0; i < queue.length && end < 0; i++) {
+      for (const r of [...adjacency[queue[i]]].sort((a, b) => a - b)) {
+        if (previous[r] !== -2) continue;
+        previous[r] = queue[i];
+        queue.push(r);
+        const room = over ? band.ideal - households[r] : households[r] - band.ideal;
+        if (room > 0) {
+          end = r;
+          break;
+        }
+      }
+    }
+    if (end < 0) {
+      failed.add(worst);
+      continue;
+    }
+    const room = over ? band.ideal - households[end] : households[end] - band.ideal;
+    const amount = Math.min(worstGap + (band.max - band.min) / 4, room);
+    const chain: number[] = [];
+    for (let r = end; r !== -1; r = previous[r]) chain.push(r);
+    chain.reverse();
+    // Over-full: households flow worst → end; under-full: end → worst.
+    const steps = over ? chain : chain.slice().reverse();
+    let moved = 0;
+    for (let i = 0; i + 1 < steps.length; i++) {
+      const from = steps[i];
+      const to = steps[i + 1];
+      let shifted = 0;
+      for (let guard = 0; guard < 200 && shifted < amount; guard++) {
+        let best = -1;
+        let bestScore = -Infinity;
+        for (let u = 0; u < owner.length; u++) {
+          if (owner[u] !== from || graph.households[u] > amount - shifted + band.ideal * 0.05) continue;
+          let inTo = 0;
+          for (const v of graph.neighbours[u]) if (owner[v] === to) inTo++;
+          if (inTo === 0) continue;
+          const score = inTo * 10 + graph.households[u];
+          if (score > bestScore && size[from] > 1 && staysConnected(u, from)) {
+            bestScore = score;
+            best = u;
+          }
+        }
+        if (best < 0) break;
+        owner[best] = to;
+        households[from] -= graph.households[best];
+        households[to] += graph.households[best];
+        size[from]--;
+        size[to]++;
+        shifted += graph.households[best];
+      }
+      moved += shifted;
+    }
+    if (moved === 0) failed.add(worst);
+  }
+}
+
+/** Greedy border-unit moves; returns the number of moves made. */
+export function improveRegions(graph: UnitGraph, owner: Assignment, options: ImproveOptions): number {
+  const { band, repairOnly } = options;
+  const maxPasses = options.maxPasses ?? 40;
+  const n = owner.length;
+  const households = new Float64Array(options.regions);
+  const size = new Int32Array(options.regions);
+  for (let u = 0; u < n; u++) {
+    if (owner[u] < 0) continue;
+    households[owner[u]] += graph.households[u];
+    size[owner[u]]++;
+  }
+  const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(options.seed ^ 0x5bd1e995));
+  const staysConnected = connectivityCheck(graph, owner);
 
   let moves = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
