@@ -5,6 +5,8 @@
 // (The sum of the pieces' winding numbers then equals the container's at every point.) That is one hash-map pass
 // over all vertices. Where segments are left over, any gap, overlap or spill lies inside the bbox of some
 // connected chain of leftover segments, so the exact polygon overlay runs only inside those boxes.
+// Before that, leftover segments are split where another leftover vertex lies on them (a T-junction: a grid corner
+// on the division's edge, or a neighbour with an extra vertex), which is how most real tilings are drawn.
 import type { Polygon, Position } from 'geojson';
 import {
   areaM2,
@@ -44,6 +46,8 @@ export interface TilingDefects {
 
 // Slightly more than the gap between two boxes that only touch, so touching chains merge into one box.
 const TOUCH = 1e-9;
+// A vertex this close (degrees, ~0.1 mm) to a segment counts as on it; the area ignored is under 0.1 mm × edge length.
+const ON_SEGMENT = 1e-9;
 
 /**
  * Gaps, overlaps and spills of `pieces` over `container`, each above its tolerance in m².
@@ -98,6 +102,8 @@ function leftoverBoxes(container: Area, pieces: readonly TilingPiece[]): Bbox[] 
   addBoundary(net, container, -1);
   for (const p of pieces) addBoundary(net, p.geometry, 1);
   if (net.size === 0) return [];
+  splitAtTJunctions(net);
+  if (net.size === 0) return [];
 
   const parent = new Map<string, string>();
   const find = (k: string): string => {
@@ -143,6 +149,34 @@ function addSegment(net: Map<string, number>, a: Position, b: Position, directio
   const value = (net.get(key) ?? 0) + (forward ? direction : -direction);
   if (value === 0) net.delete(key);
   else net.set(key, value);
+}
+
+/** Splits every leftover segment at the leftover vertices lying on it, then lets the pieces cancel again. */
+function splitAtTJunctions(net: Map<string, number>): void {
+  const segments = [...net].map(([key, value]) => ({ c: key.split(',').map(Number), value }));
+  const vertices = new Map<string, Position>();
+  for (const { c } of segments) {
+    vertices.set(`${c[0]},${c[1]}`, [c[0], c[1]]);
+    vertices.set(`${c[2]},${c[3]}`, [c[2], c[3]]);
+  }
+  const points = [...vertices.values()];
+  const index = bboxIndex(points.map(([x, y]) => [x, y, x, y]));
+  net.clear();
+  for (const { c, value } of segments) {
+    const [ax, ay, bx, by] = c;
+    const dx = bx - ax, dy = by - ay;
+    const length2 = dx * dx + dy * dy;
+    const cuts: Array<{ t: number; p: Position }> = [];
+    for (const i of index.search([Math.min(ax, bx) - ON_SEGMENT, Math.min(ay, by) - ON_SEGMENT, Math.max(ax, bx) + ON_SEGMENT, Math.max(ay, by) + ON_SEGMENT])) {
+      const p = points[i];
+      const t = ((p[0] - ax) * dx + (p[1] - ay) * dy) / length2;
+      if (t <= 0 || t >= 1) continue;
+      const offLine = Math.abs((p[0] - ax) * dy - (p[1] - ay) * dx) / Math.sqrt(length2);
+      if (offLine <= ON_SEGMENT) cuts.push({ t, p });
+    }
+    const chain: Position[] = [[ax, ay], ...cuts.sort((u, v) => u.t - v.t).map((cut) => cut.p), [bx, by]];
+    for (let k = 0; k + 1 < chain.length; k++) addSegment(net, chain[k], chain[k + 1], value);
+  }
 }
 
 function mergeTouching(boxes: Bbox[]): Bbox[] {
