@@ -181,12 +181,16 @@ export function buildUnitGraph(input: SuggestInput, resolution: number, validPoi
   const byCell = new Map<string, number[]>();
   parts.forEach((part, p) => {
     const full = new Set(polygonToCellsExperimental(part.rings, resolution, POLYGON_TO_CELLS_FLAGS.containmentFull, true));
-    const cells = polygonToCellsExperimental(part.rings, resolution, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true).sort();
+    const overlapping = polygonToCellsExperimental(part.rings, resolution, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true);
+    // H3 reads the part's edges as great-circle arcs, the clipping as planar segments: a ring of
+    // extra cells around the boundary covers the sliver between the two (clipping drops the rest).
+    const cells = [...new Set(overlapping.flatMap((c) => (full.has(c) ? [c] : gridDisk(c, 1))))].sort();
     for (const c of cells) {
       const u = cell.length;
       cell.push(c);
       partOf.push(p);
-      interiorFlags.push(full.has(c) ? 1 : 0);
+      // Arcs and planar segments differ by metres: only cells a whole ring away from the edge skip clipping.
+      interiorFlags.push(gridDisk(c, 1).every((d) => full.has(d)) ? 1 : 0);
       const list = byCell.get(c);
       if (list) list.push(u);
       else byCell.set(c, [u]);
