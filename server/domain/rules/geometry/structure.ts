@@ -33,7 +33,10 @@ export function readArea(raw: unknown, index: number, ctx: Pick<RuleContext, 'fi
     for (const ring of polygon) {
       vertices += ring.length;
       for (const [x, y] of ring) {
-        box[0] = Math.min(box[0], x), box[1] = Math.min(box[1], y), box[2] = Math.max(box[2], x), box[3] = Math.max(box[3], y);
+        if (x < box[0]) box[0] = x;
+        if (y < box[1]) box[1] = y;
+        if (x > box[2]) box[2] = x;
+        if (y > box[3]) box[3] = y;
       }
     }
   }
