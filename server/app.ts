@@ -15,7 +15,12 @@ import { healthRoutes } from './routes/health.ts';
 import { divisionRoutes } from './routes/divisions.ts';
 import { gridRoutes } from './routes/grids.ts';
 import { islandRoutes } from './routes/islands.ts';
+import { validateRoutes } from './routes/validate.ts';
+import { planRoutes } from './routes/plans.ts';
+import { filingRoutes } from './routes/filings.ts';
+import { registerAuthentication } from './http/auth.ts';
 import { tileRoutes } from './routes/tiles.ts';
+import { ogcRoutes } from './routes/ogc.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -33,6 +38,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);
+  registerAuthentication(app, db.knex);
 
   await app.register(swagger, {
     openapi: {
@@ -48,6 +54,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'grids', description: '网格' },
         { name: 'islands', description: '海岛' },
         { name: 'tiles', description: 'Vector tiles (MVT) and TileJSON' },
+        { name: 'ogc', description: 'OGC API – Features' },
       ],
     },
   });
@@ -59,7 +66,11 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(divisionRoutes, context);
   await app.register(gridRoutes, context);
   await app.register(islandRoutes, context);
+  await app.register(validateRoutes, context);
+  await app.register(planRoutes, context);
+  await app.register(filingRoutes, context);
   await app.register(tileRoutes, context);
+  await app.register(ogcRoutes, context);
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;

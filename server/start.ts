@@ -5,6 +5,8 @@ import type { Config } from './config/env.ts';
 import { migrateToLatest, openDatabase, type Database } from './db/database.ts';
 import { seedZhoushanDemo } from '../db/seeds/zhoushan.ts';
 import { buildApp } from './app.ts';
+import { DEMO_USERS } from './domain/access/demoUsers.ts';
+import { createUserWithKey } from './db/repositories/users.ts';
 import path from 'node:path';
 
 export interface Service {
@@ -27,6 +29,10 @@ export async function startService(config: Config, log: Logger, options: { inMem
       const seedLog = log.child({ phase: 'seed' });
       const { skipped } = await seedZhoushanDemo(db.knex, (message) => seedLog.info(message));
       log.info(skipped ? 'Zhoushan demo already loaded' : 'Zhoushan demo loaded');
+    }
+    if (config.mode === 'demo') {
+      for (const user of DEMO_USERS) await createUserWithKey(db.knex, user, user.key);
+      log.info(`demo users (Authorization: Bearer <key>): ${DEMO_USERS.map((u) => `${u.key} = ${u.role} ${u.scopePrefix || 'all'}`).join('; ')}`);
     }
     const app = await buildApp({ db, config, logger: log.child({ component: 'http' }) });
     log.info({ ms: Date.now() - started, backend: db.backend }, 'service ready');

@@ -40,9 +40,24 @@ function dedupe(errors: ProblemLocation[]): ProblemLocation[] {
   });
 }
 
+/** Domain errors are plain values with a `type`, an HTTP `status` and, where one parameter is at fault, its name. */
+interface DomainError extends Error {
+  type: string;
+  status: number;
+  parameter?: string;
+}
+
+const isDomainError = (error: unknown): error is DomainError =>
+  error instanceof Error && typeof (error as DomainError).type === 'string' && typeof (error as DomainError).status === 'number';
+
 function toProblemError(error: FastifyError | ProblemError): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error.validation) return fromValidation(error);
+  if (isDomainError(error)) {
+    const title = error.type.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+    const errors = error.parameter ? [{ pointer: error.parameter, message: error.message }] : [];
+    return new ProblemError(error.status, error.type, title, error.message, errors);
+  }
   const status = error.statusCode ?? 500;
   if (status === 413) return new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
   if (status === 415) return new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', error.message);

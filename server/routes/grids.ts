@@ -7,6 +7,8 @@ import { findGrid, listGrids } from '../db/repositories/grids.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
 import { notFound } from '../http/problem.ts';
 import { parseBBox, parseDate } from '../http/params.ts';
+import { authorize } from '../http/auth.ts';
+import { may } from '../domain/access/roles.ts';
 import type { RouteContext } from './context.ts';
 
 const GridFeature = Type.Object({ type: Type.Literal('Feature'), id: Type.String(), properties: Grid, geometry: Type.Unknown() });
@@ -18,7 +20,8 @@ const GridCollection = Type.Object({
   links: Links,
 });
 
-export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex }) => {
+export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+  const openReads = config.mode === 'demo';
   app.get(
     '/v1/grids',
     {
@@ -41,6 +44,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       },
     },
     async (request) => {
+      authorize(request, 'registry:read', {}, openReads);
       const q = request.query;
       const bbox = q.bbox === undefined ? undefined : parseBBox(q.bbox);
       const at = q.at === undefined ? undefined : parseDate(q.at);
@@ -53,7 +57,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       const { features, total } = await listGrids(
         knex,
         { divisionPrefix: prefix, kind: q.kind, subkind: q.subkind, bbox, at, micro: q.micro, limit: q.limit, offset: q.offset },
-        { includePhones: false },
+        { includePhones: prefix !== undefined && may(request.principal, 'personal:read', { divisionCode: prefix.padEnd(12, '0') }) },
       );
       return {
         type: 'FeatureCollection' as const,
@@ -77,8 +81,10 @@ export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       },
     },
     async (request, reply) => {
+      authorize(request, 'registry:read', {}, openReads);
       const at = request.query.at === undefined ? undefined : parseDate(request.query.at);
-      const grid = await findGrid(knex, request.params.code, at, { includePhones: false });
+      const includePhones = may(request.principal, 'personal:read', { divisionCode: request.params.code.slice(0, 12) });
+      const grid = await findGrid(knex, request.params.code, at, { includePhones });
       if (!grid) throw notFound('grid', request.params.code + (at ? ` on ${at}` : ''));
       reply.header('etag', `"${grid.properties.code}-v${grid.properties.version}"`);
       return grid;

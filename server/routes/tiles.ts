@@ -11,7 +11,7 @@ import { TILE_LAYERS, findTileLayer, type TileLayer } from '../domain/tiles/laye
 import { TileCache, registerTileCache, type CachedTile, type TileKey } from '../domain/tiles/cache.ts';
 import { MAX_ZOOM, tileAddressError } from '../domain/tiles/tile-math.ts';
 import { invalidParameter, notFound } from '../http/problem.ts';
-import { DEFAULT_INHABITED_THRESHOLD } from './islands.ts';
+import { loadRuleSet } from '../rulesets/index.ts';
 import type { RouteContext } from './context.ts';
 
 export { invalidateTiles } from '../domain/tiles/cache.ts';
@@ -71,7 +71,7 @@ function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, backend }) => {
+export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, backend, config }) => {
   const cache = new TileCache({ maxBytes: CACHE_BYTES });
   const unregister = registerTileCache(cache);
   app.addHook('onClose', async () => {
@@ -79,7 +79,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
   });
   // Concurrent requests for one uncached tile share a single render.
   const rendering = new Map<string, Promise<CachedTile>>();
-  const renderOptions = { inhabitedThreshold: DEFAULT_INHABITED_THRESHOLD };
+  const renderOptions = { inhabitedThreshold: loadRuleSet(config.ruleSet).islands.inhabitedResidents };
 
   async function tileFor(key: TileKey): Promise<CachedTile> {
     const cached = cache.get(key);

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 
 export const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: '[lon, lat]' });
 export const PointGeometry = Type.Object({ type: Type.Literal('Point'), coordinates: Position });
+export const LineString = Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Position, { minItems: 2 }) });
 export const LinearRing = Type.Array(Position, { minItems: 4 });
 export const PolygonGeometry = Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(LinearRing, { minItems: 1 }) });
 export const MultiPolygonGeometry = Type.Object({

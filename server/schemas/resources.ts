@@ -26,7 +26,7 @@ export const GRID_SUBKINDS = {
   special: ['admin_center', 'industrial_park', 'enterprise', 'office_building', 'market', 'school', 'hospital', 'transport_hub', 'other'],
   maritime: ['vessel_formation', 'aquaculture', 'offshore_operation'],
 } as const;
-export const GridSubkind = Type.Union(Object.values(GRID_SUBKINDS).flat().map((s) => Type.Literal(s)));
+export const GridSubkind = Type.Enum([...GRID_SUBKINDS.comprehensive, ...GRID_SUBKINDS.special, ...GRID_SUBKINDS.maritime]);
 export type GridSubkind = Static<typeof GridSubkind>;
 
 export const ManagingUnit = Type.Object({ name: Type.String(), role: Type.Union([Type.Literal('territorial'), Type.Literal('business')]) });

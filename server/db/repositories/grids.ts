@@ -124,3 +124,36 @@ export async function findGrid(knex: Knex, code: string, at: string | undefined,
   const [feature] = await withStaff(knex, rows, options.includePhones);
   return feature ?? null;
 }
+
+/** Land grids (comprehensive and special, not micro-grids) in force, with geometry only: for coverage reports. */
+export async function landGridGeometries(knex: Knex, at?: string): Promise<Array<{ code: string; geometry: AreaGeometry }>> {
+  return inForce(knex('grids'), at)
+    .select('code', knex.raw('ST_AsGeoJSON(geom)::json as geometry'))
+    .whereNot('kind', 'maritime')
+    .whereNull('parent_code')
+    .orderBy('code');
+}
+
+export async function gridHistory(knex: Knex, code: string) {
+  const registered = await knex('grid_codes').select('status').where({ code }).first();
+  if (!registered) return null;
+  const versions = await knex('grids')
+    .select('version', 'name', 'households', 'valid_from', 'valid_to', 'filing_number', knex.raw('ST_Area(geom::geography) AS area'))
+    .where({ code })
+    .orderBy('version');
+  const lineage = await knex('grid_lineage').select('from_code', 'to_code', 'relation', 'filing_number', 'on_date').where('from_code', code).orWhere('to_code', code).orderBy('id');
+  return {
+    code,
+    status: registered.status,
+    versions: versions.map((v) => ({
+      version: v.version,
+      name: v.name,
+      households: v.households,
+      validFrom: v.valid_from,
+      validTo: v.valid_to,
+      filingNumber: v.filing_number,
+      areaM2: Math.round(v.area),
+    })),
+    lineage: lineage.map((l) => ({ from: l.from_code, to: l.to_code, relation: l.relation, filingNumber: l.filing_number, onDate: l.on_date })),
+  };
+}

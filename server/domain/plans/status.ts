@@ -1,5 +1,8 @@
 // The plan life cycle the regulations prescribe: the township divides, the county approves, the city files (备案).
 
+export const PLAN_TRIGGERS = ['initial', 'scale_change', 'demolition_relocation', 'population_movement', 'other'] as const;
+export type PlanTrigger = (typeof PLAN_TRIGGERS)[number];
+
 export const PLAN_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'filed', 'superseded'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 

@@ -1,0 +1,35 @@
+// Users and their API keys. Only SHA-256 hashes of keys are stored.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Principal, Role } from '../../domain/access/roles.ts';
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function findPrincipalByKey(knex: Knex, key: string): Promise<Principal | null> {
+  const row = await knex('api_keys as k')
+    .join('users as u', 'u.id', 'k.user_id')
+    .select('u.id', 'u.name', 'u.role', 'u.scope_prefix', 'k.id as key_id')
+    .where('k.key_sha256', hashKey(key))
+    .whereNull('k.revoked_at')
+    .first();
+  if (!row) return null;
+  return { id: String(row.id), name: row.name, role: row.role as Role, scopePrefix: row.scope_prefix };
+}
+
+/** Adds `increments` (key hash → requests) to the keys' usage counts in one statement per key. */
+export async function recordKeyUsage(knex: Knex, increments: Map<string, number>): Promise<void> {
+  for (const [keySha256, n] of increments) await knex('api_keys').where({ key_sha256: keySha256 }).increment('usage_count', n);
+}
+
+export async function createUserWithKey(
+  knex: Knex,
+  user: { name: string; role: Role; scopePrefix: string },
+  key = randomBytes(24).toString('base64url'),
+): Promise<{ id: string; key: string }> {
+  const existing = await knex('users').where({ name: user.name }).first();
+  const id = existing
+    ? existing.id
+    : (await knex('users').insert({ name: user.name, role: user.role, scope_prefix: user.scopePrefix }).returning('id'))[0].id;
+  await knex('api_keys').insert({ user_id: id, key_sha256: hashKey(key), label: 'created by wangge' }).onConflict('key_sha256').ignore();
+  return { id: String(id), key };
+}

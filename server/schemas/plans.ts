@@ -1,0 +1,73 @@
+// Plan and filing shapes (API.md `Plan`, `Filing`).
+import { Type } from 'typebox';
+import { DivisionCode, Grid, RuleReport, StaffMember, ManagingUnit, GridKind, GridSubkind } from './resources.ts';
+import { AreaGeometry } from './geojson.ts';
+import { PLAN_STATUSES, PLAN_TRIGGERS } from '../domain/plans/status.ts';
+
+export const PlanTrigger = Type.Enum(PLAN_TRIGGERS, {
+  description: '舟山条例 Art. 10: initial division; village/community scale change; demolition or relocation; population movement; other',
+});
+export const PlanStatus = Type.Enum(PLAN_STATUSES);
+
+export const PlanComment = Type.Object({ at: Type.String(), by: Type.String(), text: Type.String(), grid: Type.Optional(Type.String()) });
+
+export const Plan = Type.Object({
+  id: Type.String(),
+  townshipCode: DivisionCode,
+  trigger: PlanTrigger,
+  triggerNote: Type.Union([Type.String(), Type.Null()]),
+  description: Type.String(),
+  status: PlanStatus,
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  report: Type.Union([Type.Intersect([RuleReport, Type.Object({ justifications: Type.Optional(Type.Record(Type.String(), Type.String())) })]), Type.Null()]),
+  comments: Type.Array(PlanComment),
+  version: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  allowedTransitions: Type.Array(Type.String()),
+});
+
+export const CreatePlan = Type.Object(
+  {
+    townshipCode: DivisionCode,
+    trigger: PlanTrigger,
+    triggerNote: Type.Optional(Type.String({ maxLength: 2000 })),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    start: Type.Optional(Type.Union([Type.Literal('empty'), Type.Literal('filed')], { description: 'start empty or from the filed partition' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanGridProperties = Type.Object({
+  code: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: GridKind,
+  subkind: Type.Optional(Type.Union([GridSubkind, Type.Null()])),
+  divisionCode: DivisionCode,
+  parentCode: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  households: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  population: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  managingUnits: Type.Optional(Type.Array(ManagingUnit)),
+  staff: Type.Optional(Type.Array(StaffMember)),
+});
+
+export const PlanGridInput = Type.Object({ type: Type.Literal('Feature'), properties: PlanGridProperties, geometry: AreaGeometry });
+
+export const PlanGridFeature = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.String(),
+  properties: Type.Intersect([Type.Omit(Grid, ['version', 'validFrom', 'validTo']), Type.Object({ planGridId: Type.String() })]),
+  geometry: Type.Unknown(),
+});
+
+export const Filing = Type.Object({
+  number: Type.String(),
+  planId: Type.Union([Type.String(), Type.Null()]),
+  townshipCode: DivisionCode,
+  filedAt: Type.String(),
+  approvedBy: Type.Union([Type.String(), Type.Null()]),
+  filedBy: Type.String(),
+  trigger: Type.String(),
+  snapshotSha256: Type.String(),
+  previousSha256: Type.Union([Type.String(), Type.Null()]),
+});

@@ -1,0 +1,29 @@
+// Validates a proposed partition against the store: the division's boundary, its islands and the codes already used.
+import type { Knex } from 'knex';
+import { loadValidationContext, makeValid } from '../db/repositories/validationContext.ts';
+import { validatePartition } from '../domain/rules/index.ts';
+import type { ProposedFeature, Stage } from '../domain/rules/input.ts';
+import { loadRuleSet } from '../rulesets/index.ts';
+import type { RuleReport } from '../schemas/resources.ts';
+import { notFound } from '../http/problem.ts';
+
+export async function validateAgainstStore(
+  knex: Knex,
+  request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage },
+): Promise<RuleReport> {
+  const ruleSet = loadRuleSet(request.ruleSet);
+  const context = await loadValidationContext(knex, request.divisionCode);
+  if (!context) throw notFound('division (with a boundary)', request.divisionCode);
+  return validatePartition(
+    {
+      ruleSet,
+      division: { code: context.division.code, geometry: context.division.geometry },
+      features: request.features,
+      islands: context.islands,
+      land: context.land,
+      takenCodes: context.takenCodes,
+      stage: request.stage,
+    },
+    { repair: (geometry) => makeValid(knex, geometry) },
+  );
+}
