@@ -193,6 +193,10 @@ export async function transitionPlan(
 
 /** Submission is refused while errors remain; every kind of warning needs a written justification. */
 async function submissionReport(knex: Knex, plan: PlanRecord, justifications: Record<string, string>, config: Config): Promise<PlanRecord['report']> {
+  // Filing an empty plan would retire the township's whole partition.
+  if ((await planGrids(knex, plan.id)).length === 0) {
+    throw new ProblemError(422, 'empty-plan', 'Plan has no grids', `plan ${plan.id} proposes no grids; add or import grids first`);
+  }
   const report = await planReport(knex, plan, 'filing', config);
   const errors = report.findings.filter((f) => f.severity === 'error');
   if (errors.length) {

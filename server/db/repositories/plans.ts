@@ -199,11 +199,12 @@ export async function deletePlanGrids(trx: Knex.Transaction, planId: string, gri
   return trx('plan_grids').where({ plan_id: planId }).whereIn('id', gridIds).delete();
 }
 
-/** The pieces of a plan grid cut by a line (PostGIS ST_Split), largest first; one piece means the line misses. */
+/** The pieces of a plan grid cut by a line (PostGIS ST_Split), largest first; one piece means the line misses.
+ * Rings come out counter-clockwise as RFC 7946 asks (GEOS builds them clockwise). */
 export async function splitGeometry(knex: Knex, planId: string, gridId: string, line: LineString): Promise<Polygon[] | null> {
   if (!/^\d+$/.test(gridId)) return null;
   const result = await knex.raw(
-    `SELECT ST_AsGeoJSON(d.geom, 7)::json AS geometry
+    `SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(d.geom), 7)::json AS geometry
      FROM plan_grids g, LATERAL ST_Dump(ST_Split(g.geom, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) d
      WHERE g.plan_id = ? AND g.id = ? ORDER BY ST_Area(d.geom) DESC`,
     [JSON.stringify(line), planId, gridId],
@@ -214,7 +215,7 @@ export async function splitGeometry(knex: Knex, planId: string, gridId: string, 
 /** The union of plan grids (PostGIS ST_Union), or null when one of them is missing. */
 export async function mergedGeometry(knex: Knex, planId: string, gridIds: string[]): Promise<Polygon | MultiPolygon | null> {
   const result = await knex.raw(
-    `SELECT count(*)::int AS n, ST_AsGeoJSON(ST_UnaryUnion(ST_Collect(geom)), 7)::json AS geometry FROM plan_grids WHERE plan_id = ? AND id = ANY(?::bigint[])`,
+    `SELECT count(*)::int AS n, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_UnaryUnion(ST_Collect(geom))), 7)::json AS geometry FROM plan_grids WHERE plan_id = ? AND id = ANY(?::bigint[])`,
     [planId, gridIds],
   );
   const row = result.rows[0];
