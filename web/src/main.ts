@@ -1,31 +1,311 @@
-// Minimal map of the filed partition on the project's own basemap (land and divisions); the editor grows from here.
+// The editor: loads the product's own data onto the map, mounts the panels and wires the draft editor to validation.
+import { bbox, booleanPointInPolygon, centroid } from '@turf/turf';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridFeature } from './api/client.ts';
+import { localFindings } from './edit/checks.ts';
+import { DraftEditor, type Tool } from './edit/draw.ts';
+import { VertexIndex } from './edit/snapping.ts';
+import type { EditError, EditorState } from './edit/state.ts';
+import { language, onLanguageChange, setLanguage, t, translateDom } from './i18n/index.ts';
+import { externalBasemap, externalBasemapUrl, ownStyle } from './map/basemap.ts';
+import { gridMapData, householdDensityPoints, islandCoverage } from './map/data.ts';
+import { CLICKABLE_GRID_LAYERS, addProductLayers, highlightGrid, setSourceData } from './map/layers.ts';
+import { renderEditPanel } from './ui/edit-panel.ts';
+import { renderGridCard } from './ui/grid-card.ts';
+import { mountLayerSwitcher, renderLegend } from './ui/layers-panel.ts';
+import { mountSearch, searchIndex, type SearchEntry } from './ui/search.ts';
+import { mountShortcuts, type ShortcutAction } from './ui/shortcuts.ts';
+import { renderValidation, type ValidationView } from './ui/validation-panel.ts';
 
-const status = document.getElementById('status')!;
+type Areal = Polygon | MultiPolygon;
+const element = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const ZHOUSHAN_CENTRE: [number, number] = [122.2, 30.1];
+const FIT = { padding: 40, maxZoom: 16, duration: 0 };
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json() as Promise<T>;
-}
-
+// MapLibre looks for its worker beside its own module; the bundle moves both, so say where the worker went.
+maplibregl.setWorkerUrl(workerUrl);
+const basemapUrl = externalBasemapUrl(location.search);
 const map = new maplibregl.Map({
   container: 'map',
-  style: { version: 8, sources: {}, layers: [{ id: 'sea', type: 'background', paint: { 'background-color': '#cfe3f0' } }] },
-  center: [122.2, 30.1],
+  style: ownStyle(),
+  center: ZHOUSHAN_CENTRE,
   zoom: 8.5,
+  localIdeographFontFamily: "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+  attributionControl: false,
 });
+map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
-map.on('load', async () => {
-  const [islands, grids] = await Promise.all([
-    getJson<GeoJSON.FeatureCollection>('/v1/islands'),
-    getJson<GeoJSON.FeatureCollection>('/v1/grids?limit=10000'),
+const data = {
+  grids: [] as GridFeature[],
+  gridsByCode: new Map<string, GridFeature>(),
+  divisions: [] as Division[],
+  divisionGeometry: new Map<string, Areal>(),
+  filedVertices: null as VertexIndex | null,
+  islandCount: 0,
+};
+const ui = {
+  tool: 'select' as Tool,
+  error: undefined as EditError | undefined,
+  township: null as string | null,
+  validation: { status: 'idle' } as ValidationView,
+  cardCode: null as string | null,
+  status: t('loading') as string,
+};
+let editor: DraftEditor | null = null;
+let layerSwitcher: { render(): void } | null = null;
+
+function divisionName(code: string): string {
+  return data.divisions.find((d) => d.code === code)?.name ?? '';
+}
+
+function fitTo(geometry: Geometry): void {
+  const [minX, minY, maxX, maxY] = bbox(geometry);
+  map.fitBounds([minX, minY, maxX, maxY], FIT);
+}
+
+function showCard(code: string | null): void {
+  ui.cardCode = code;
+  highlightGrid(map, code);
+  const card = element('grid-card');
+  const grid = code ? data.gridsByCode.get(code) : undefined;
+  if (!grid) {
+    card.hidden = true;
+    return;
+  }
+  renderGridCard(card, grid, divisionName(grid.properties.divisionCode), {
+    close: () => showCard(null),
+    copyToDraft: () => {
+      const p = grid.properties;
+      if (!ui.township) ui.township = `${p.divisionCode.slice(0, 9)}000`;
+      editor?.dispatch({ type: 'add', geometry: grid.geometry, properties: { code: p.code, name: p.name, kind: p.kind, subkind: p.subkind, households: p.households } });
+    },
+  });
+}
+
+function renderEditing(): void {
+  if (!editor) return;
+  const townships = data.divisions.filter((d) => d.level === 'township');
+  renderEditPanel(element('edit-panel'), { state: editor.state, tool: ui.tool, error: ui.error, townships, township: ui.township }, {
+    run,
+    chooseTownship: (code) => {
+      ui.township = code || null;
+      scheduleValidation();
+    },
+  });
+}
+
+function renderFindings(): void {
+  renderValidation(element('validation-panel'), ui.validation, (finding: Finding) => {
+    const geometry = finding.geometry as Geometry;
+    setSourceData(map, 'findings', { type: 'FeatureCollection', features: [{ type: 'Feature', geometry, properties: {} }] });
+    fitTo(geometry);
+  });
+}
+
+function renderAll(): void {
+  translateDom(document);
+  document.documentElement.lang = language() === 'zh' ? 'zh-CN' : 'en';
+  element('status').textContent = ui.status;
+  layerSwitcher?.render();
+  renderLegend(element('legend-panel'));
+  renderEditing();
+  renderFindings();
+  showCard(ui.cardCode);
+}
+
+// --- validation after every edit: local checks at once, the server's rule report when the route exists ---
+let validationTimer: ReturnType<typeof setTimeout> | undefined;
+let validationRun = 0;
+
+function scheduleValidation(): void {
+  clearTimeout(validationTimer);
+  validationTimer = setTimeout(() => void validate(), 250);
+}
+
+async function validate(): Promise<void> {
+  if (!editor) return;
+  const run = ++validationRun;
+  const features = editor.state.features;
+  const township = ui.township ? (data.divisionGeometry.get(ui.township) ?? null) : null;
+  const local = localFindings(features, township);
+  setSourceData(map, 'findings', { type: 'FeatureCollection', features: [] });
+  if (features.length === 0) {
+    ui.validation = { status: 'idle' };
+    renderFindings();
+    return;
+  }
+  if (!ui.township) {
+    ui.validation = { status: 'done', local, report: null, notice: 'validation.noDivision' };
+    renderFindings();
+    return;
+  }
+  ui.validation = { status: 'running', local };
+  renderFindings();
+  const collection: FeatureCollection = {
+    type: 'FeatureCollection',
+    features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, divisionCode: ui.township, parentCode: null } })),
+  };
+  let view: ValidationView;
+  try {
+    const result = await api.validate({ divisionCode: ui.township, features: collection });
+    view = result.available
+      ? { status: 'done', local, report: result.value, notice: null }
+      : { status: 'done', local, report: null, notice: 'validation.unavailable' };
+  } catch (error) {
+    view = { status: 'done', local, report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
+  }
+  if (run !== validationRun) return;
+  ui.validation = view;
+  renderFindings();
+}
+
+// --- editing actions, from the toolbar and the keyboard ---
+function run(action: ShortcutAction): void {
+  if (!editor) return;
+  ui.error = undefined;
+  switch (action) {
+    case 'draw':
+    case 'select':
+    case 'split':
+      ui.error = editor.setTool(action);
+      break;
+    case 'merge':
+      ui.error = editor.dispatch({ type: 'merge', ids: editor.state.selection });
+      break;
+    case 'delete':
+      ui.error = editor.deleteSelection();
+      break;
+    case 'undo':
+    case 'redo':
+      editor.dispatch({ type: action });
+      break;
+    case 'cancel':
+      editor.setTool('select');
+      if (ui.tool === 'select') editor.dispatch({ type: 'select', ids: [] });
+      showCard(null);
+      break;
+  }
+  renderEditing();
+}
+
+function townshipAt(feature: Feature<Areal>): string | null {
+  const point = centroid(feature);
+  for (const d of data.divisions) {
+    const geometry = data.divisionGeometry.get(d.code);
+    if (d.level === 'township' && geometry && booleanPointInPolygon(point, geometry)) return d.code;
+  }
+  return null;
+}
+
+function startEditor(): DraftEditor {
+  let lastFeatures: EditorState['features'] | null = null;
+  return new DraftEditor(map, {
+    nameDraft: (n) => t('draft.name', { n }),
+    filedVertices: () => data.filedVertices,
+    draftVertices: (state, except) => new VertexIndex(state.features.filter((f) => f.id !== except).map((f) => f.geometry)),
+    onChange: (state, error) => {
+      ui.error = error;
+      if (!ui.township && state.features[0]) ui.township = townshipAt(state.features[0]);
+      renderEditing();
+      if (state.features !== lastFeatures) {
+        lastFeatures = state.features;
+        scheduleValidation();
+      }
+    },
+    onToolChange: (tool) => {
+      ui.tool = tool;
+      renderEditing();
+    },
+  });
+}
+
+async function loadDivisionGeometry(divisions: Division[]): Promise<FeatureCollection<Areal>> {
+  const features = await Promise.all(divisions.map((d) => api.division(d.code)));
+  const withGeometry = features.filter((f): f is DivisionFeature & { geometry: Areal } => f.geometry !== null);
+  for (const f of withGeometry) data.divisionGeometry.set(f.properties.code, f.geometry);
+  return { type: 'FeatureCollection', features: withGeometry };
+}
+
+async function load(): Promise<void> {
+  if (basemapUrl) {
+    const external = await externalBasemap(basemapUrl);
+    for (const [id, source] of Object.entries(external.sources)) map.addSource(id, source);
+    for (const layer of external.layers) map.addLayer(layer);
+    ui.status = t('basemapOn', { url: basemapUrl });
+  }
+  addProductLayers(map);
+  const [grids, islands, divisions] = await Promise.all([api.grids(), api.islands(), api.divisions()]);
+  data.grids = grids.features;
+  data.gridsByCode = new Map(grids.features.flatMap((g: GridFeature) => (g.properties.code ? [[g.properties.code, g] as const] : [])));
+  data.divisions = divisions;
+  data.islandCount = islands.features.length;
+  data.filedVertices = new VertexIndex(grids.features.map((g) => g.geometry));
+  setSourceData(map, 'grids', gridMapData(grids.features));
+  setSourceData(map, 'density', householdDensityPoints(grids.features));
+  setSourceData(map, 'land', islandCoverage(islands, grids.features));
+  if (grids.features.length) fitTo({ type: 'GeometryCollection', geometries: grids.features.map((g) => g.geometry) });
+  ui.status = basemapUrl ? ui.status : t('status', { grids: grids.numberMatched, islands: islands.features.length });
+
+  layerSwitcher = mountLayerSwitcher(element('layers-panel'), map, basemapUrl !== null);
+  editor = startEditor();
+  (window as unknown as { __wangge: object }).__wangge = { map, editor, data };
+  renderAll();
+  mountSearch(
+    element<HTMLInputElement>('search-input'),
+    element('search-results'),
+    () => searchIndex(data.grids, data.divisions),
+    (entry: SearchEntry) => void pick(entry),
+    () => t('searchNone'),
+  );
+  map.once('idle', () => (document.body.dataset.ready = 'true'));
+
+  const [counties, townships] = await Promise.all([
+    loadDivisionGeometry(divisions.filter((d) => d.level === 'county')),
+    loadDivisionGeometry(divisions.filter((d) => d.level === 'township')),
   ]);
-  map.addSource('islands', { type: 'geojson', data: islands });
-  map.addSource('grids', { type: 'geojson', data: grids });
-  map.addLayer({ id: 'land', type: 'fill', source: 'islands', paint: { 'fill-color': '#f2efe6' } });
-  map.addLayer({ id: 'grids-fill', type: 'fill', source: 'grids', paint: { 'fill-color': '#4a90d9', 'fill-opacity': 0.25 } });
-  map.addLayer({ id: 'grids-line', type: 'line', source: 'grids', paint: { 'line-color': '#1f3a5f', 'line-width': 1 } });
-  status.textContent = `${grids.features.length} 个网格 · ${islands.features.length} 个海岛`;
-  document.body.dataset.ready = 'true';
+  setSourceData(map, 'counties', counties);
+  setSourceData(map, 'townships', townships);
+  document.body.dataset.divisions = 'true';
+}
+
+async function pick(entry: SearchEntry): Promise<void> {
+  if (entry.type === 'grid') {
+    const grid = data.gridsByCode.get(entry.code);
+    if (grid) fitTo(grid.geometry);
+    showCard(entry.code);
+    return;
+  }
+  const geometry = data.divisionGeometry.get(entry.code) ?? (await api.division(entry.code)).geometry;
+  if (geometry) fitTo(geometry);
+}
+
+map.on('click', (event) => {
+  if (ui.tool !== 'select') return;
+  if (map.queryRenderedFeatures(event.point, { layers: ['draft-fill'] }).length) return;
+  const hit = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_GRID_LAYERS })[0];
+  showCard(hit ? String(hit.properties.code) : null);
+});
+for (const layer of CLICKABLE_GRID_LAYERS) {
+  map.on('mouseenter', layer, () => ui.tool === 'select' && (map.getCanvas().style.cursor = 'pointer'));
+  map.on('mouseleave', layer, () => ui.tool === 'select' && (map.getCanvas().style.cursor = ''));
+}
+
+element('language-switch').addEventListener('click', () => setLanguage(language() === 'zh' ? 'en' : 'zh'));
+onLanguageChange(() => {
+  if (data.grids.length) ui.status = basemapUrl ? t('basemapOn', { url: basemapUrl }) : t('status', { grids: data.grids.length, islands: data.islandCount });
+  renderAll();
+});
+mountShortcuts(run);
+translateDom(document);
+element('status').textContent = ui.status;
+
+map.on('load', () => {
+  load().catch((error: unknown) => {
+    ui.status = t('loadFailed', { detail: error instanceof Error ? error.message : String(error) });
+    element('status').textContent = ui.status;
+    document.body.dataset.ready = 'error';
+  });
 });

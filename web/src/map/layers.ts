@@ -98,6 +98,7 @@ export function addProductLayers(map: MapLibreMap): void {
     filter: ['get', 'selected'],
     paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 },
   });
+  map.addLayer({ id: 'grid-highlight', type: 'line', source: 'grids', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#1c7ed6', 'line-width': 3 } });
   map.addLayer({ id: 'finding-fill', type: 'fill', source: 'findings', paint: { 'fill-color': '#ff0000', 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'finding-line', type: 'line', source: 'findings', paint: { 'line-color': '#c92a2a', 'line-width': 3 } });
   map.addLayer({ id: 'finding-point', type: 'circle', source: 'findings', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#c92a2a', 'circle-radius': 6 } });
@@ -110,6 +111,10 @@ export function addProductLayers(map: MapLibreMap): void {
     layout: { 'text-field': ['get', 'label'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-max-width': 12 },
     paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
   });
+}
+
+export function highlightGrid(map: MapLibreMap, code: string | null): void {
+  map.setFilter('grid-highlight', ['==', ['get', 'code'], code ?? '']);
 }
 
 export function setSourceData(map: MapLibreMap, id: SourceId, data: FeatureCollection): void {

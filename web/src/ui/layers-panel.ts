@@ -1,0 +1,79 @@
+// Layer switcher and legend, side by side in the left column; both re-render when the language changes.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { t, type MessageKey } from '../i18n/index.ts';
+import { HOUSEHOLD_BANDS } from '../map/bands.ts';
+import { EXTERNAL_LAYER_PREFIX } from '../map/basemap.ts';
+import {
+  BAND_COLOURS,
+  BOUNDARY_COLOURS,
+  DRAFT_COLOUR,
+  HIDDEN_AT_START,
+  INHABITED_COLOUR,
+  LAYER_GROUPS,
+  SEA_GRID_COLOURS,
+  SPECIAL_COLOUR,
+  UNCOVERED_COLOUR,
+  setGroupVisible,
+  type LayerGroup,
+} from '../map/layers.ts';
+
+export function mountLayerSwitcher(el: HTMLElement, map: MapLibreMap, hasExternalBasemap: boolean): { render(): void } {
+  const visible = new Map<string, boolean>(Object.keys(LAYER_GROUPS).map((g) => [g, !HIDDEN_AT_START.includes(g as LayerGroup)]));
+  if (hasExternalBasemap) visible.set('basemap', true);
+  const apply = (group: string, on: boolean) => {
+    visible.set(group, on);
+    if (group === 'basemap') {
+      for (const layer of map.getStyle().layers.filter((l) => l.id.startsWith(EXTERNAL_LAYER_PREFIX))) map.setLayoutProperty(layer.id, 'visibility', on ? 'visible' : 'none');
+    } else setGroupVisible(map, group as LayerGroup, on);
+  };
+  for (const group of HIDDEN_AT_START) apply(group, false);
+  const render = () => {
+    el.replaceChildren();
+    const heading = document.createElement('h2');
+    heading.textContent = t('layers');
+    el.append(heading);
+    for (const [group, on] of visible) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = on;
+      box.dataset.group = group;
+      box.addEventListener('change', () => apply(group, box.checked));
+      label.append(box, ` ${t(`layer.${group}` as MessageKey)}`);
+      el.append(label);
+    }
+  };
+  render();
+  return { render };
+}
+
+type Swatch = { colour: string; shape: 'fill' | 'line' | 'dash'; text: string };
+
+export function renderLegend(el: HTMLElement): void {
+  const { min, max } = HOUSEHOLD_BANDS.grid;
+  const swatches: Swatch[] = [
+    { colour: BAND_COLOURS.under, shape: 'fill', text: t('band.under', { min }) },
+    { colour: BAND_COLOURS.in, shape: 'fill', text: t('band.in', { min, max }) },
+    { colour: BAND_COLOURS.over, shape: 'fill', text: t('band.over', { max }) },
+    { colour: SPECIAL_COLOUR, shape: 'fill', text: t('legend.special') },
+    ...Object.entries(SEA_GRID_COLOURS).map(([subkind, colour]): Swatch => ({ colour, shape: 'fill', text: t(`legend.sea.${subkind}` as MessageKey) })),
+    { colour: INHABITED_COLOUR, shape: 'line', text: t('legend.inhabited') },
+    { colour: UNCOVERED_COLOUR, shape: 'dash', text: t('legend.uncovered') },
+    { colour: BOUNDARY_COLOURS.county, shape: 'line', text: t('legend.county') },
+    { colour: BOUNDARY_COLOURS.township, shape: 'dash', text: t('legend.township') },
+    { colour: DRAFT_COLOUR, shape: 'fill', text: t('legend.draft') },
+  ];
+  el.replaceChildren();
+  const heading = document.createElement('h2');
+  heading.textContent = t('legend');
+  el.append(heading);
+  for (const swatch of swatches) {
+    const row = document.createElement('div');
+    row.className = 'legend-row';
+    const mark = document.createElement('span');
+    mark.className = `swatch ${swatch.shape}`;
+    mark.style.setProperty('--colour', swatch.colour);
+    row.append(mark, swatch.text);
+    el.append(row);
+  }
+}
