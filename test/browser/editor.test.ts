@@ -1,0 +1,181 @@
+// The editor in real Chromium against the real service (embedded PGlite, demo data): map, card, search, language,
+// drawing and undo, local findings, and no request leaving 127.0.0.1. Needs `npm run build:web` first.
+import { pointOnFeature } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../support/service.ts';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+let service: TestService;
+let browser: Browser;
+let base: string;
+const foreignRequests: string[] = [];
+
+interface WanggeWindow {
+  __wangge: {
+    map: {
+      queryRenderedFeatures(options: { layers: string[] }): { properties: Record<string, unknown> }[];
+      project(lngLat: [number, number]): { x: number; y: number };
+      unproject(point: [number, number]): { lng: number; lat: number };
+      getCanvas(): HTMLCanvasElement;
+      jumpTo(options: { center: [number, number]; zoom: number }): void;
+      once(event: string, listener: () => void): void;
+    };
+    editor: { state: { features: { id: string }[]; selection: string[] } };
+  };
+}
+
+beforeAll(async () => {
+  service = await startTestService('embedded');
+  await service.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = service.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  base = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+async function openEditor(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== '127.0.0.1') foreignRequests.push(request.url());
+  });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+  return page;
+}
+
+/** Screen position (page coordinates) of a lon/lat on the map canvas. */
+async function screenPoint(page: Page, lngLat: [number, number]): Promise<{ x: number; y: number }> {
+  const inCanvas = await page.evaluate((p) => (window as unknown as WanggeWindow).__wangge.map.project(p), lngLat);
+  const box = (await page.locator('#map canvas').boundingBox())!;
+  return { x: box.x + inCanvas.x, y: box.y + inCanvas.y };
+}
+
+async function firstGrid(): Promise<Feature<Polygon | MultiPolygon, { code: string; name: string }>> {
+  const response = await service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' });
+  return response.json().features[0];
+}
+
+describe('editor in the browser', () => {
+  it('loads the map with the filed grids drawn and the count from the API in the status line', async () => {
+    const page = await openEditor();
+    const total = (await service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' })).json().numberMatched as number;
+    expect(total).toBeGreaterThan(0);
+    const rendered = await page.evaluate(() => (window as unknown as WanggeWindow).__wangge.map.queryRenderedFeatures({ layers: ['grid-fill'] }).length);
+    expect(rendered).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('#status')).toContain(`${total} 个网格`);
+    await page.close();
+  });
+
+  it('opens the card of the grid under a click, with its code', async () => {
+    const page = await openEditor();
+    const grid = await firstGrid();
+    const inside = pointOnFeature(grid).geometry.coordinates as [number, number];
+    await page.evaluate((center) => {
+      const { map } = (window as unknown as WanggeWindow).__wangge;
+      return new Promise<void>((resolve) => {
+        map.once('idle', resolve);
+        map.jumpTo({ center, zoom: 15 });
+      });
+    }, inside);
+    const at = await screenPoint(page, inside);
+    await page.mouse.click(at.x, at.y);
+    await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(grid.properties.code);
+    expect(await page.textContent('#grid-card h2')).toContain(grid.properties.name);
+    await page.close();
+  });
+
+  it('finds a grid by its code and opens its card', async () => {
+    const page = await openEditor();
+    const grid = await firstGrid();
+    await page.fill('#search-input', grid.properties.code);
+    await page.click(`#search-results li[data-code="${grid.properties.code}"]`);
+    await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(grid.properties.code);
+    await page.close();
+  });
+
+  it('switches the interface between Chinese and English', async () => {
+    const page = await openEditor();
+    expect(await page.textContent('#edit-panel h2')).toBe('编辑草案');
+    await page.click('#language-switch');
+    expect(await page.textContent('#edit-panel h2')).toBe('Edit draft');
+    expect(await page.getAttribute('#search-input', 'placeholder')).toBe('Search grid code, name or division');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.click('#language-switch');
+    expect(await page.textContent('#edit-panel h2')).toBe('编辑草案');
+    await page.close();
+  });
+
+  async function drawPolygon(page: Page, corners: [number, number][]): Promise<void> {
+    await page.keyboard.press('d');
+    for (const [x, y] of [...corners, corners[0]]) {
+      await page.mouse.move(x, y, { steps: 4 });
+      await page.mouse.click(x, y);
+    }
+  }
+
+  async function mapCorner(page: Page): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('#map canvas').boundingBox())!;
+    return { x: box.x + 120, y: box.y + 120 };
+  }
+
+  it('draws a polygon with the mouse into the draft, and Ctrl+Z takes it out again', async () => {
+    const page = await openEditor();
+    const { x, y } = await mapCorner(page);
+    await drawPolygon(page, [
+      [x, y],
+      [x + 120, y],
+      [x + 120, y + 90],
+      [x, y + 90],
+    ]);
+    const count = () => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state.features.length);
+    await expect.poll(count).toBe(1);
+    await expect.poll(() => page.textContent('#draft-count')).toContain('草案中 1 个网格');
+    await page.keyboard.press('Control+z');
+    await expect.poll(count).toBe(0);
+    await page.keyboard.press('Control+y');
+    await expect.poll(count).toBe(1);
+    await page.close();
+  });
+
+  it('reports a self-intersecting drawing as a finding and keeps it as drawn', async () => {
+    const page = await openEditor();
+    const { x, y } = await mapCorner(page);
+    // A bow-tie: the second and fourth edges cross.
+    await drawPolygon(page, [
+      [x, y],
+      [x + 120, y + 90],
+      [x + 120, y],
+      [x, y + 90],
+    ]);
+    await expect.poll(() => page.locator('#validation-panel li[data-rule="geometry.self-intersection"]').count()).toBe(1);
+    const vertices = await page.evaluate(
+      () => ((window as unknown as WanggeWindow).__wangge.editor.state.features[0] as unknown as { geometry: Polygon }).geometry.coordinates[0].length,
+    );
+    expect(vertices).toBe(5);
+    await page.close();
+  });
+
+  it('sent no request to any host but 127.0.0.1', () => {
+    expect(foreignRequests).toEqual([]);
+  });
+});
