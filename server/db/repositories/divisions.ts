@@ -63,3 +63,21 @@ export async function divisionChain(knex: Knex, code: string): Promise<Division[
   );
   return (result.rows as DivisionRow[]).map(toDivision);
 }
+
+export async function divisionCodes(knex: Knex): Promise<Set<string>> {
+  return new Set((await knex('divisions').select('code')).map((r: { code: string }) => r.code));
+}
+
+/** Why PostGIS finds a boundary invalid, or null when it is valid. */
+export async function boundaryInvalidity(knex: Knex, geometry: AreaGeometry): Promise<string | null> {
+  const result = await knex.raw(`SELECT ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)) AS reason`, [JSON.stringify(geometry)]);
+  const reason: string = result.rows[0].reason;
+  return reason === 'Valid Geometry' ? null : reason;
+}
+
+/** Replaces a division's boundary with an authoritative one (no longer synthetic). */
+export async function replaceBoundary(knex: Knex, code: string, geometry: AreaGeometry): Promise<void> {
+  await knex('divisions')
+    .where({ code })
+    .update({ geom: knex.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [JSON.stringify(geometry)]), synthetic: false });
+}
