@@ -175,6 +175,33 @@ describe('editor in the browser', () => {
     await page.close();
   });
 
+  it('splits the selected grid along a drawn line and merges the two halves back', async () => {
+    const page = await openEditor();
+    const { x, y } = await mapCorner(page);
+    await drawPolygon(page, [
+      [x, y],
+      [x + 160, y],
+      [x + 160, y + 100],
+      [x, y + 100],
+    ]);
+    const state = () => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state);
+    await expect.poll(async () => (await state()).selection.length).toBe(1);
+    await page.keyboard.press('s');
+    for (const [px, py] of [
+      [x + 80, y - 30],
+      [x + 80, y + 130],
+    ]) {
+      await page.mouse.move(px, py, { steps: 4 });
+      await page.mouse.click(px, py);
+    }
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await state()).features.length).toBe(2);
+    expect((await state()).selection).toHaveLength(2);
+    await page.keyboard.press('m');
+    await expect.poll(async () => (await state()).features.length).toBe(1);
+    await page.close();
+  });
+
   it('sent no request to any host but 127.0.0.1', () => {
     expect(foreignRequests).toEqual([]);
   });

@@ -33,6 +33,8 @@ export class DraftEditor {
   tool: Tool = 'select';
   private readonly draw: TerraDraw;
   private reshaping: string | null = null;
+  /** The click that closes a drawing reaches the map after terra-draw; it must not also count as a selection click. */
+  private closingClick = false;
   private draftIndex: VertexIndex;
 
   constructor(
@@ -69,6 +71,7 @@ export class DraftEditor {
     this.draw.start();
     this.draw.setMode('select');
     this.draw.on('finish', (id: string | number, context: { mode: string }) => this.finished(String(id), context.mode));
+    map.on('mousedown', () => (this.closingClick = false));
     map.on('click', (event) => this.clicked(event));
     this.render();
   }
@@ -101,6 +104,7 @@ export class DraftEditor {
     const feature = this.draw.getSnapshotFeature(id);
     if (!feature) return;
     if (mode === 'polygon' || mode === 'linestring') {
+      this.closingClick = true;
       this.draw.removeFeatures([id]);
       const edit: Edit =
         mode === 'polygon'
@@ -114,6 +118,10 @@ export class DraftEditor {
   }
 
   private clicked(event: MapMouseEvent): void {
+    if (this.closingClick) {
+      this.closingClick = false;
+      return;
+    }
     if (this.tool !== 'select' || !this.map.getLayer('draft-fill')) return;
     const hit = this.map.queryRenderedFeatures(event.point, { layers: ['draft-fill'] })[0];
     const id = hit ? String(hit.properties.id) : null;
