@@ -21,6 +21,8 @@ import { filingRoutes } from './routes/filings.ts';
 import { registerAuthentication } from './http/auth.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { ogcRoutes } from './routes/ogc.ts';
+import { lookupRoutes } from './routes/lookup.ts';
+import { LookupService } from './lookup/lookup-service.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -55,6 +57,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'islands', description: '海岛' },
         { name: 'tiles', description: 'Vector tiles (MVT) and TileJSON' },
         { name: 'ogc', description: 'OGC API – Features' },
+        { name: 'lookup', description: 'Point and vessel → grid' },
       ],
     },
   });
@@ -71,6 +74,10 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(filingRoutes, context);
   await app.register(tileRoutes, context);
   await app.register(ogcRoutes, context);
+  const lookup = new LookupService({ knex: db.knex, backend: db.backend, engine: config.lookupEngine, connectionString: db.connectionString, log: app.log });
+  await lookup.start();
+  app.addHook('onClose', () => lookup.stop());
+  await app.register(lookupRoutes, { ...context, lookup });
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;

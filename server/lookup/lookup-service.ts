@@ -1,0 +1,246 @@
+// Holds the in-memory lookup index of the partition in force and keeps it current: built from PostGIS at start,
+// rebuilt (build the new one, then swap the reference) when a filing lands, heard in-process and, on a real
+// PostgreSQL, through LISTEN wangge_filing so every replica follows. Past dates use a small LRU of per-date
+// indexes built from the registry (`inForce(…, at)`); a filing clears it, since "today" may have changed.
+// With LOOKUP_ENGINE=postgis no index is built and every answer comes from PostGIS.
+import type { Knex } from 'knex';
+import pg from 'pg';
+import type { FastifyBaseLogger } from 'fastify';
+import type { LookupEngine } from '../config/env.ts';
+import type { Backend } from '../db/database.ts';
+import {
+  buildLookupIndex,
+  detectSwappedPoint,
+  lookupBatch,
+  nearestGrid,
+  type LookupGrid,
+  type LookupIndex,
+  type NearestGrid,
+  type ServiceBBox,
+} from '../domain/lookup/index.ts';
+import { divisionNodes, lookupGridInputs, lookupPointsSql, nearestGridSql, serviceExtent, type DivisionNode } from '../db/repositories/lookup.ts';
+import { onFilingLanded, type FilingLanded } from '../events/filings.ts';
+
+export const FILING_CHANNEL = 'wangge_filing';
+const PAST_DATES_CACHED = 8;
+const RECONNECT_MS = 1_000;
+
+export type DivisionLink = Pick<DivisionNode, 'code' | 'name' | 'level'>;
+
+/** Answers for a batch, in input order; `grids` holds every grid answered, referenced by position. */
+export interface BatchAnswer {
+  land: Int32Array;
+  micro: Int32Array;
+  seaStart: Int32Array;
+  sea: Int32Array;
+  grids: readonly LookupGrid[];
+}
+
+export interface LookupServiceOptions {
+  knex: Knex;
+  backend: Backend;
+  engine: LookupEngine;
+  connectionString: string;
+  log?: FastifyBaseLogger;
+}
+
+interface Snapshot {
+  index: LookupIndex | null;
+  chains: Map<string, DivisionLink[]>;
+  area: ServiceBBox | null;
+}
+
+function chainsOf(nodes: DivisionNode[]): Map<string, DivisionLink[]> {
+  const byCode = new Map(nodes.map((n) => [n.code, n]));
+  const chains = new Map<string, DivisionLink[]>();
+  for (const node of nodes) {
+    const chain: DivisionLink[] = [];
+    for (let d: DivisionNode | undefined = node; d && chain.length < 8; d = d.parentCode ? byCode.get(d.parentCode) : undefined) {
+      chain.push({ code: d.code, name: d.name, level: d.level });
+    }
+    chains.set(node.code, chain);
+  }
+  return chains;
+}
+
+// Grids of the three layers concatenated, so a batch answer refers to one array.
+function flatGrids(index: LookupIndex): { grids: LookupGrid[]; microBase: number; seaBase: number } {
+  const grids = [...index.land.grids, ...index.micro.grids, ...index.sea.grids];
+  return { grids, microBase: index.land.grids.length, seaBase: index.land.grids.length + index.micro.grids.length };
+}
+
+export class LookupService {
+  private snapshot: Snapshot = { index: null, chains: new Map(), area: null };
+  private flat: ReturnType<typeof flatGrids> | null = null;
+  private readonly pastIndexes = new Map<string, Promise<LookupIndex>>();
+  private rebuilding: Promise<void> | null = null;
+  private rebuildAgain = false;
+  private readonly heardFilings = new Set<string>();
+  private unsubscribe: (() => void) | null = null;
+  private listener: pg.Client | null = null;
+  private stopped = false;
+  /** Counts completed rebuilds; tests and health checks can watch it. */
+  generation = 0;
+
+  constructor(private readonly options: LookupServiceOptions) {}
+
+  get engine(): LookupEngine {
+    return this.options.engine;
+  }
+
+  async start(): Promise<void> {
+    await this.rebuild();
+    this.unsubscribe = onFilingLanded((event) => this.filingLanded(event));
+    if (this.options.backend === 'postgresql') await this.listen();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.rebuilding;
+  }
+
+  /** Rebuilds the index and division chains; concurrent calls coalesce into at most one more build. */
+  rebuild(): Promise<void> {
+    if (this.rebuilding) {
+      this.rebuildAgain = true;
+      return this.rebuilding;
+    }
+    const run = async () => {
+      do {
+        this.rebuildAgain = false;
+        const started = Date.now();
+        const { knex, engine } = this.options;
+        const [inputs, nodes, area] = await Promise.all([
+          engine === 'memory' ? lookupGridInputs(knex) : Promise.resolve(null),
+          divisionNodes(knex),
+          serviceExtent(knex),
+        ]);
+        const index = inputs ? buildLookupIndex(inputs) : null;
+        this.snapshot = { index, chains: chainsOf(nodes), area };
+        this.flat = index ? flatGrids(index) : null;
+        this.pastIndexes.clear();
+        this.generation++;
+        this.options.log?.info({ ms: Date.now() - started, grids: inputs?.length, engine }, 'lookup index built');
+      } while (this.rebuildAgain && !this.stopped);
+    };
+    this.rebuilding = run().finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  private filingLanded(event: FilingLanded): void {
+    // The filing instance hears its own NOTIFY as well; one rebuild per filing is enough.
+    if (this.heardFilings.has(event.number)) return;
+    this.heardFilings.add(event.number);
+    if (this.heardFilings.size > 256) this.heardFilings.delete(this.heardFilings.values().next().value as string);
+    this.rebuild().catch((err: unknown) => this.options.log?.error({ err }, 'lookup index rebuild failed'));
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.options.connectionString });
+    const retry = () => {
+      if (this.listener !== client || this.stopped) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      setTimeout(() => {
+        // A NOTIFY may have been missed while disconnected.
+        this.rebuild().catch(() => undefined);
+        this.listen().catch((err: unknown) => this.options.log?.warn({ err }, 'LISTEN reconnect failed'));
+      }, RECONNECT_MS).unref();
+    };
+    client.on('error', (err) => {
+      this.options.log?.warn({ err }, `LISTEN ${FILING_CHANNEL} connection lost`);
+      retry();
+    });
+    client.on('notification', (message) => {
+      if (message.channel !== FILING_CHANNEL) return;
+      try {
+        this.filingLanded(JSON.parse(message.payload ?? '{}') as FilingLanded);
+      } catch {
+        this.rebuild().catch(() => undefined);
+      }
+    });
+    this.listener = client;
+    await client.connect();
+    await client.query(`LISTEN ${FILING_CHANNEL}`);
+  }
+
+  /** The division and its ancestors, nearest first (village → township → county → city). */
+  divisionChain(code: string): DivisionLink[] {
+    return this.snapshot.chains.get(code) ?? [];
+  }
+
+  /** Whether lon,lat are probably swapped: the swapped point lies in the service area and the given one does not. */
+  looksSwapped(lon: number, lat: number): boolean {
+    const area = this.snapshot.area;
+    return area !== null && detectSwappedPoint(area, lon, lat);
+  }
+
+  private indexAt(at: string | undefined): Promise<LookupIndex> | LookupIndex {
+    if (!at) return this.snapshot.index!;
+    let cached = this.pastIndexes.get(at);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks the date most recently used.
+      this.pastIndexes.delete(at);
+    } else {
+      cached = lookupGridInputs(this.options.knex, at).then((inputs) => buildLookupIndex(inputs));
+      cached.catch(() => this.pastIndexes.delete(at));
+    }
+    this.pastIndexes.set(at, cached);
+    if (this.pastIndexes.size > PAST_DATES_CACHED) this.pastIndexes.delete(this.pastIndexes.keys().next().value as string);
+    return cached;
+  }
+
+  /** Looks up interleaved WGS84 lon,lat pairs; NaN pairs answer none. */
+  async lookup(coords: Float64Array, at?: string): Promise<BatchAnswer> {
+    if (this.options.engine === 'postgis') return this.lookupSql(coords, at);
+    const index = at ? await this.indexAt(at) : this.snapshot.index!;
+    const flat = at ? flatGrids(index) : this.flat!;
+    const out = lookupBatch(index, coords);
+    const n = coords.length >> 1;
+    // Shift micro and sea answers into the concatenated grid list.
+    for (let i = 0; i < n; i++) if (out.micro[i] >= 0) out.micro[i] += flat.microBase;
+    const seaEnd = out.seaStart[n];
+    for (let k = 0; k < seaEnd; k++) out.sea[k] += flat.seaBase;
+    return { land: out.land, micro: out.micro, seaStart: out.seaStart, sea: out.sea, grids: flat.grids };
+  }
+
+  private async lookupSql(coords: Float64Array, at?: string): Promise<BatchAnswer> {
+    const rows = await lookupPointsSql(this.options.knex, coords, at);
+    const n = rows.length;
+    const grids: LookupGrid[] = [];
+    const positions = new Map<string, number>();
+    const position = (grid: LookupGrid) => {
+      let p = positions.get(grid.code);
+      if (p === undefined) {
+        p = grids.push(grid) - 1;
+        positions.set(grid.code, p);
+      }
+      return p;
+    };
+    const land = new Int32Array(n);
+    const micro = new Int32Array(n);
+    const seaStart = new Int32Array(n + 1);
+    const sea: number[] = [];
+    rows.forEach((row, i) => {
+      land[i] = row.grid ? position(row.grid) : -1;
+      micro[i] = row.microGrid ? position(row.microGrid) : -1;
+      seaStart[i] = sea.length;
+      for (const g of row.seaGrids) sea.push(position(g));
+    });
+    seaStart[n] = sea.length;
+    return { land, micro, seaStart, sea: Int32Array.from(sea), grids };
+  }
+
+  /** The land grid nearest to a point outside every grid, with the distance in metres. */
+  async nearest(lon: number, lat: number, at?: string): Promise<NearestGrid | null> {
+    if (this.options.engine === 'postgis') return nearestGridSql(this.options.knex, lon, lat, at);
+    return nearestGrid(await this.indexAt(at), lon, lat);
+  }
+}

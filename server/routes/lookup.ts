@@ -1,0 +1,269 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FeatureCollection } from 'geojson';
+import { Type } from 'typebox';
+import { DivisionLevel, GridKind, GridSubkind } from '../schemas/resources.ts';
+import { IsoDate, ProblemResponses } from '../schemas/common.ts';
+import { INPUT_CRS, isInputCrs, toWgs84, toWgs84InPlace, type InputCrs } from '../domain/crs/index.ts';
+import type { LookupGrid } from '../domain/lookup/index.ts';
+import { findVesselForLookup } from '../db/repositories/lookup.ts';
+import { authorize } from '../http/auth.ts';
+import { parseDate } from '../http/params.ts';
+import { ProblemError, badRequest, invalidParameter } from '../http/problem.ts';
+import {
+  BATCH_LIMIT,
+  BatchTooLarge,
+  CsvHeaderMissing,
+  coordinateFault,
+  readCsvPoints,
+  readFeaturePoints,
+  readJsonPoints,
+  type CsvBatch,
+  type PointBatch,
+} from '../lookup/batch-input.ts';
+import type { BatchAnswer, LookupService } from '../lookup/lookup-service.ts';
+import type { RouteContext } from './context.ts';
+
+export interface LookupRouteContext extends RouteContext {
+  lookup: LookupService;
+}
+
+const GridRef = Type.Object({ code: Type.String(), name: Type.String(), kind: GridKind, subkind: Type.Union([GridSubkind, Type.Null()]) });
+const DivisionRef = Type.Object({ code: Type.String(), name: Type.String(), level: DivisionLevel });
+const PointAnswer = Type.Object({
+  point: Type.Object({ lon: Type.Number(), lat: Type.Number() }, { description: 'the WGS84 point looked up (after crs conversion)' }),
+  at: Type.Optional(IsoDate),
+  grid: Type.Union([GridRef, Type.Null()]),
+  microGrid: Type.Union([GridRef, Type.Null()]),
+  divisions: Type.Array(DivisionRef, { description: 'village → township → county → city of the grid' }),
+  seaGrids: Type.Array(GridRef),
+  none: Type.Optional(Type.Object({ nearest: Type.Union([Type.Object({ code: Type.String(), distanceM: Type.Number() }), Type.Null()]) })),
+  swapped: Type.Optional(Type.Boolean({ description: 'lon,lat given would fall in the service area if swapped' })),
+});
+const VesselGrid = Type.Object({
+  vessel: Type.Object({
+    mmsi: Type.Union([Type.String(), Type.Null()]),
+    registeredName: Type.String(),
+    type: Type.Union([Type.String(), Type.Null()]),
+    lengthM: Type.Union([Type.Number(), Type.Null()]),
+    homePort: Type.Union([Type.String(), Type.Null()]),
+  }),
+  position: Type.Union([
+    Type.Object({ time: Type.String(), lon: Type.Number(), lat: Type.Number(), sog: Type.Union([Type.Number(), Type.Null()]), cog: Type.Union([Type.Number(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  formationGrid: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
+  seaGrids: Type.Array(GridRef),
+  note: Type.Optional(Type.String()),
+});
+const Crs = Type.Optional(Type.String({ description: `input coordinate system: ${INPUT_CRS.join(', ')} (default wgs84)` }));
+const BatchQuery = Type.Object({ at: Type.Optional(IsoDate), crs: Crs }, { additionalProperties: false });
+
+const gridRef = (g: LookupGrid) => ({ code: g.code, name: g.name, kind: g.kind, subkind: g.subkind });
+
+function coordinate(raw: string | undefined, name: 'lon' | 'lat'): number {
+  if (raw === undefined || raw.trim() === '') throw invalidParameter(name, 'is required');
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw invalidParameter(name, `"${raw}" is not a number`);
+  return value;
+}
+
+function crsOf(raw: string | undefined): InputCrs {
+  if (raw === undefined) return 'wgs84';
+  if (!isInputCrs(raw)) throw invalidParameter('crs', `"${raw}" is not one of ${INPUT_CRS.join(', ')}`);
+  return raw;
+}
+
+const swappedProblem = (lon: number, lat: number) =>
+  new ProblemError(400, 'invalid-parameter', 'Invalid parameter', `lon, lat: (${lon}, ${lat}) looks swapped; send lon first`, [
+    { pointer: 'lon', message: 'looks swapped with lat' },
+    { pointer: 'lat', message: 'looks swapped with lon' },
+  ]);
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async (app, { knex, config, lookup }) => {
+  const openReads = config.mode === 'demo';
+
+  app.addContentTypeParser('text/csv', async (_request: unknown, payload: NodeJS.ReadableStream) => {
+    try {
+      return await readCsvPoints(payload as import('node:stream').Readable);
+    } catch (error) {
+      if (error instanceof BatchTooLarge) throw new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
+      if (error instanceof CsvHeaderMissing) throw badRequest(error.message, [{ pointer: 'row 0', message: error.message }]);
+      throw error;
+    }
+  });
+
+  const villageOf = (grid: LookupGrid | undefined) => {
+    if (!grid) return null;
+    const own = lookup.divisionChain(grid.divisionCode)[0];
+    return own?.level === 'village' ? own.code : null;
+  };
+
+  /** Validates what was read, flags swaps, converts to WGS84 and looks up; faulted points answer nothing. */
+  async function answer(batch: PointBatch, crs: InputCrs, at: string | undefined): Promise<BatchAnswer> {
+    const { coords, faults } = batch;
+    for (const i of faults.keys()) {
+      if (lookup.looksSwapped(coords[i * 2], coords[i * 2 + 1])) faults.set(i, `lon, lat (${coords[i * 2]}, ${coords[i * 2 + 1]}) look swapped; send lon first`);
+      coords[i * 2] = Number.NaN;
+      coords[i * 2 + 1] = Number.NaN;
+    }
+    return lookup.lookup(toWgs84InPlace(coords, crs), at);
+  }
+
+  const seaGridsOf = (result: BatchAnswer, i: number): LookupGrid[] => {
+    const grids: LookupGrid[] = [];
+    for (let k = result.seaStart[i]; k < result.seaStart[i + 1]; k++) grids.push(result.grids[result.sea[k]]);
+    return grids;
+  };
+  const seaCodes = (result: BatchAnswer, i: number) => seaGridsOf(result, i).map((g) => g.code);
+
+  app.get(
+    '/v1/lookup',
+    {
+      schema: {
+        tags: ['lookup'],
+        summary: 'Point → grid, micro-grid, division chain and sea grids (boundary rule: docs/lookup.md)',
+        querystring: Type.Object(
+          { lon: Type.Optional(Type.String()), lat: Type.Optional(Type.String()), at: Type.Optional(Type.String()), crs: Crs },
+          { additionalProperties: false },
+        ),
+        response: { 200: PointAnswer, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      authorize(request, 'lookup', {}, openReads);
+      const q = request.query;
+      const lon = coordinate(q.lon, 'lon');
+      const lat = coordinate(q.lat, 'lat');
+      const crs = crsOf(q.crs);
+      const at = q.at === undefined ? undefined : parseDate(q.at);
+      const fault = coordinateFault(lon, lat);
+      if (fault) {
+        if (lookup.looksSwapped(lon, lat)) throw swappedProblem(lon, lat);
+        throw invalidParameter(fault.startsWith('lon') ? 'lon' : 'lat', fault);
+      }
+      const [x, y] = toWgs84(lon, lat, crs);
+      const result = await lookup.lookup(Float64Array.of(x, y), at);
+      const grid = result.land[0] >= 0 ? result.grids[result.land[0]] : null;
+      const microGrid = result.micro[0] >= 0 ? result.grids[result.micro[0]] : null;
+      const seaGrids = seaGridsOf(result, 0);
+      const owner = grid ?? microGrid ?? seaGrids[0];
+      return {
+        point: { lon: x, lat: y },
+        ...(at ? { at } : {}),
+        grid: grid && gridRef(grid),
+        microGrid: microGrid && gridRef(microGrid),
+        divisions: owner ? lookup.divisionChain(owner.divisionCode) : [],
+        seaGrids: seaGrids.map(gridRef),
+        ...(grid ? {} : { none: { nearest: await lookup.nearest(x, y, at) } }),
+        ...(lookup.looksSwapped(x, y) ? { swapped: true } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/lookup',
+    {
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        tags: ['lookup'],
+        summary: `Batch lookup of up to ${BATCH_LIMIT.toLocaleString('en')} points`,
+        description:
+          'Body: a JSON array of `[lon, lat]` or `{ id, lon, lat }` → `{ results, errors }`; a GeoJSON FeatureCollection of Points → ' +
+          'the same collection with gridCode, microGridCode, villageCode, seaGridCodes (and lookupError) added to each feature\'s properties; ' +
+          'or `text/csv` with a header naming id, lon, lat → the same CSV with grid_code, micro_grid_code, village_code, sea_grid_codes, error appended. ' +
+          'Bad points are reported per point (`/3`, `row 4`) and the rest answered; more than the limit is 413.',
+        querystring: BatchQuery,
+      },
+    },
+    async (request, reply) => {
+      authorize(request, 'lookup', {}, openReads);
+      const crs = crsOf(request.query.crs);
+      const at = request.query.at === undefined ? undefined : parseDate(request.query.at);
+      const body: unknown = request.body;
+      if (request.headers['content-type']?.startsWith('text/csv')) {
+        const csv = body as CsvBatch;
+        const result = await answer(csv, crs, at);
+        const out: string[] = [`${csv.header},grid_code,micro_grid_code,village_code,sea_grid_codes,error`];
+        for (let i = 0; i < csv.size; i++) {
+          const fault = csv.faults.get(i);
+          const land = result.land[i] >= 0 ? result.grids[result.land[i]] : undefined;
+          const micro = result.micro[i] >= 0 ? result.grids[result.micro[i]].code : '';
+          out.push(`${csv.lines[i]},${land?.code ?? ''},${micro},${villageOf(land) ?? ''},${seaCodes(result, i).join(';')},${fault ? csvField(`row ${i + 1}: ${fault}`) : ''}`);
+        }
+        return reply.type('text/csv; charset=utf-8').header('x-lookup-errors', String(csv.faults.size)).send(out.join('\n') + '\n');
+      }
+
+      const tooLarge = (size: number) => new ProblemError(413, 'payload-too-large', 'Payload too large', new BatchTooLarge(size).message);
+      if (Array.isArray(body)) {
+        if (body.length > BATCH_LIMIT) throw tooLarge(body.length);
+        const batch = readJsonPoints(body);
+        const result = await answer(batch, crs, at);
+        const results = new Array<string>(batch.size);
+        for (let i = 0; i < batch.size; i++) {
+          const item = body[i] as { id?: unknown } | null;
+          const id = item !== null && typeof item === 'object' && !Array.isArray(item) && item.id !== undefined ? `"id":${JSON.stringify(item.id)},` : '';
+          const fault = batch.faults.get(i);
+          if (fault) {
+            results[i] = `{${id}"gridCode":null,"microGridCode":null,"villageCode":null,"seaGridCodes":[],"error":${JSON.stringify(fault)}}`;
+            continue;
+          }
+          const land = result.land[i] >= 0 ? result.grids[result.land[i]] : undefined;
+          const micro = result.micro[i] >= 0 ? `"${result.grids[result.micro[i]].code}"` : 'null';
+          const village = villageOf(land);
+          const sea = seaCodes(result, i);
+          results[i] = `{${id}"gridCode":${land ? `"${land.code}"` : 'null'},"microGridCode":${micro},"villageCode":${village ? `"${village}"` : 'null'},"seaGridCodes":${sea.length ? JSON.stringify(sea) : '[]'}}`;
+        }
+        const errors = [...batch.faults].map(([i, message]) => ({ pointer: `/${i}`, message }));
+        return reply.type('application/json; charset=utf-8').send(`{"count":${batch.size},"results":[${results.join(',')}],"errors":${JSON.stringify(errors)}}`);
+      }
+
+      const collection = body as FeatureCollection | null;
+      if (collection === null || typeof collection !== 'object' || collection.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
+        throw badRequest('expected a JSON array of points, a GeoJSON FeatureCollection of Points, or text/csv', [{ pointer: '/', message: 'unsupported batch shape' }]);
+      }
+      if (collection.features.length > BATCH_LIMIT) throw tooLarge(collection.features.length);
+      const batch = readFeaturePoints(collection);
+      const result = await answer(batch, crs, at);
+      collection.features.forEach((feature, i) => {
+        if (feature === null || typeof feature !== 'object') return;
+        const fault = batch.faults.get(i);
+        const land = result.land[i] >= 0 ? result.grids[result.land[i]] : undefined;
+        feature.properties = {
+          ...(feature.properties ?? {}),
+          gridCode: land?.code ?? null,
+          microGridCode: result.micro[i] >= 0 ? result.grids[result.micro[i]].code : null,
+          villageCode: villageOf(land),
+          seaGridCodes: seaCodes(result, i),
+          ...(fault ? { lookupError: fault } : {}),
+        };
+      });
+      const errors = [...batch.faults].map(([i, message]) => ({ pointer: `/features/${i}/geometry`, message }));
+      return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify({ ...collection, errors }));
+    },
+  );
+
+  app.get(
+    '/v1/vessels/:vessel/grid',
+    {
+      schema: {
+        tags: ['lookup'],
+        summary: 'Vessel → its formation grid and the sea grids its latest position lies in',
+        params: Type.Object({ vessel: Type.String({ description: 'MMSI or registered name' }) }),
+        response: { 200: VesselGrid, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      authorize(request, 'lookup', {}, openReads);
+      const found = await findVesselForLookup(knex, request.params.vessel);
+      if (!found) throw new ProblemError(404, 'not-found', 'Not found', `vessel not found: ${request.params.vessel}`);
+      const { vessel, position, formation } = found;
+      if (!position) return { vessel, position: null, formationGrid: formation, seaGrids: [], note: 'no positions yet' };
+      const result = await lookup.lookup(Float64Array.of(position.lon, position.lat));
+      return { vessel, position, formationGrid: formation, seaGrids: seaGridsOf(result, 0).map(gridRef) };
+    },
+  );
+};
