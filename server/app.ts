@@ -23,6 +23,9 @@ import { tileRoutes } from './routes/tiles.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { lookupRoutes } from './routes/lookup.ts';
 import { LookupService } from './lookup/lookup-service.ts';
+import { suggestRoutes } from './routes/suggest.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { noticeRoutes } from './routes/notices.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -58,6 +61,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'tiles', description: 'Vector tiles (MVT) and TileJSON' },
         { name: 'ogc', description: 'OGC API – Features' },
         { name: 'lookup', description: 'Point and vessel → grid' },
+        { name: 'notices', description: '公示: public notices of filed grids (舟山条例 Art. 22)' },
       ],
     },
   });
@@ -78,6 +82,9 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await lookup.start();
   app.addHook('onClose', () => lookup.stop());
   await app.register(lookupRoutes, { ...context, lookup });
+  await app.register(suggestRoutes, context);
+  await app.register(jobRoutes, context);
+  await app.register(noticeRoutes, context);
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;

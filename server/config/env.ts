@@ -15,6 +15,8 @@ export interface Config {
   mode: Mode;
   seedDemo: boolean;
   lookupEngine: LookupEngine;
+  /** Supervision hotline printed on every public notice (舟山条例 Art. 22); 12345 is the citizens' service hotline. */
+  noticeHotline: string;
 }
 
 export class ConfigError extends Error {
@@ -70,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode,
     seedDemo: flag('SEED_DEMO', env.SEED_DEMO, mode === 'demo'),
     lookupEngine: oneOf('LOOKUP_ENGINE', env.LOOKUP_ENGINE ?? 'memory', ['memory', 'postgis'] as const),
+    noticeHotline: env.NOTICE_HOTLINE || '12345',
   };
 }

@@ -1,0 +1,84 @@
+// What a public notice (公示, 舟山条例 Art. 22) shows for one filed grid: name and area, the people who serve it with
+// their contacts (the regulation requires them to be public), the managing units and the supervision hotline.
+import { area, feature } from '@turf/turf';
+import { Type, type Static } from 'typebox';
+import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit } from '../../schemas/resources.ts';
+import { AreaGeometry } from '../../schemas/geojson.ts';
+
+export const NoticeStaff = Type.Object({
+  role: Type.Union([Type.Literal('leader'), Type.Literal('worker'), Type.Literal('info_officer')]),
+  name: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const NoticeDivision = Type.Object({
+  code: DivisionCode,
+  name: Type.String(),
+  chain: Type.Array(Type.Object({ code: DivisionCode, name: Type.String(), level: DivisionLevel }), {
+    description: 'the division and its ancestors, nearest first (village → township → county → city)',
+  }),
+});
+
+export const GridNotice = Type.Object({
+  code: GridCode,
+  name: Type.String(),
+  kind: GridKind,
+  subkind: Type.Union([GridSubkind, Type.Null()]),
+  division: NoticeDivision,
+  households: Type.Integer(),
+  population: Type.Integer(),
+  areaKm2: Type.Number(),
+  staff: Type.Array(NoticeStaff),
+  managingUnits: Type.Array(ManagingUnit),
+  hotline: Type.String({ description: 'supervision hotline (监督举报电话), NOTICE_HOTLINE' }),
+  validFrom: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  geometry: AreaGeometry,
+});
+export type GridNotice = Static<typeof GridNotice>;
+
+export const DivisionNotice = Type.Object({
+  division: NoticeDivision,
+  at: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  hotline: Type.String(),
+  notices: Type.Array(GridNotice),
+});
+export type DivisionNotice = Static<typeof DivisionNotice>;
+
+export interface FiledGrid {
+  properties: Grid;
+  geometry: AreaGeometry;
+}
+
+const ROLE_ORDER = { leader: 0, worker: 1, info_officer: 2 } as const;
+
+export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision> {
+  const [own] = chain;
+  return { code: own.code, name: own.name, chain: chain.map(({ code, name, level }) => ({ code, name, level })) };
+}
+
+/**
+ * The notice of a filed grid. `chain` is the grid's division and its ancestors, nearest first; staff come
+ * leader first, then workers, then information officers, each with the phone the registry holds.
+ */
+export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: string): GridNotice {
+  const p = grid.properties;
+  if (p.code === null) throw new Error('a public notice needs a filed grid with a code');
+  const staff = [...p.staff]
+    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+    .map((s) => ({ role: s.role, name: s.name, phone: s.phone ?? null }));
+  return {
+    code: p.code,
+    name: p.name,
+    kind: p.kind,
+    subkind: p.subkind,
+    division: noticeDivision(chain),
+    households: p.households,
+    population: p.population,
+    areaKm2: Math.round(area(feature(grid.geometry)) / 1e4) / 100,
+    staff,
+    managingUnits: p.managingUnits,
+    hotline,
+    validFrom: p.validFrom,
+    geometry: grid.geometry,
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Division, Grid } from '../../../server/schemas/resources.ts';
+import { assembleGridNotice } from '../../../server/domain/notice/content.ts';
+import { renderDivisionNoticeDocument, renderGridNoticePage } from '../../../server/domain/notice/html.ts';
+
+const chain: Division[] = [
+  { code: '330903001015', name: '西大社区居委会', level: 'village', parentCode: '330903001000', households: 0, population: 0, synthetic: true },
+  { code: '330903001000', name: '沈家门街道', level: 'township', parentCode: '330903000000', households: 0, population: 0, synthetic: true },
+];
+
+const properties: Grid = {
+  code: '330903001015003',
+  name: '西大<社区>第2网格',
+  kind: 'comprehensive',
+  subkind: 'community',
+  divisionCode: '330903001015',
+  parentCode: null,
+  households: 324,
+  population: 854,
+  managingUnits: [{ name: '沈家门街道办事处', role: 'territorial' }],
+  staff: [
+    { role: 'worker', name: '罗伟', phone: '17000000196' },
+    { role: 'info_officer', name: '周静' },
+    { role: 'leader', name: '杨海波', phone: '17000000195' },
+  ],
+  version: 1,
+  validFrom: '2024-01-15',
+  validTo: null,
+  status: 'filed',
+};
+// About 1 km × 1 km at 30° N.
+const geometry = { type: 'Polygon' as const, coordinates: [[[122, 30], [122.0103861, 30], [122.0103861, 30.0089932], [122, 30.0089932], [122, 30]]] };
+
+describe('assembleGridNotice', () => {
+  const notice = assembleGridNotice({ properties, geometry }, chain, '12345');
+
+  it('lists the leader first, then workers, keeping phones and marking missing ones', () => {
+    expect(notice.staff).toEqual([
+      { role: 'leader', name: '杨海波', phone: '17000000195' },
+      { role: 'worker', name: '罗伟', phone: '17000000196' },
+      { role: 'info_officer', name: '周静', phone: null },
+    ]);
+  });
+
+  it('computes the area in km² and carries the division chain and hotline', () => {
+    expect(notice.areaKm2).toBeCloseTo(1, 1);
+    expect(notice.division).toEqual({
+      code: '330903001015',
+      name: '西大社区居委会',
+      chain: [
+        { code: '330903001015', name: '西大社区居委会', level: 'village' },
+        { code: '330903001000', name: '沈家门街道', level: 'township' },
+      ],
+    });
+    expect(notice.hotline).toBe('12345');
+  });
+
+  it('refuses a grid without a code (not filed)', () => {
+    expect(() => assembleGridNotice({ properties: { ...properties, code: null }, geometry }, chain, '12345')).toThrow(/code/);
+  });
+
+  it('prints an A4 page with escaped text, the map, the place from the top down and the hotline', () => {
+    const html = renderGridNoticePage(notice, '<svg viewBox="0 0 1 1"></svg>');
+    expect(html).toContain('@page { size: A4; margin: 15mm }');
+    expect(html).toContain('西大&lt;社区&gt;第2网格');
+    expect(html).not.toContain('西大<社区>');
+    expect(html).toContain('<svg viewBox="0 0 1 1"></svg>');
+    expect(html).toContain('沈家门街道 西大社区居委会');
+    expect(html).toMatch(/监督举报电话.*12345/s);
+    expect(html.match(/<section class="notice-page/g)).toHaveLength(1);
+  });
+
+  it('says so when a division has no filed grids', () => {
+    const html = renderDivisionNoticeDocument({ division: notice.division, at: '2020-01-01', hotline: '12345', notices: [] }, '<svg></svg>', new Map());
+    expect(html).toContain('尚无已备案网格');
+    expect(html).toContain('No filed grids in this division on 2020-01-01');
+    expect(html.match(/<section class="notice-page/g)).toHaveLength(1);
+  });
+});
