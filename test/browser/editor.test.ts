@@ -202,6 +202,27 @@ describe('editor in the browser', () => {
     await page.close();
   });
 
+  it('copies a filed grid into the draft, drags one of its vertices, and undo puts the vertex back', async () => {
+    const page = await openEditor();
+    const grid = await firstGrid();
+    await page.fill('#search-input', grid.properties.code);
+    await page.click(`#search-results li[data-code="${grid.properties.code}"]`);
+    await page.click('#grid-card button:not(.close)');
+    const firstVertex = () =>
+      page.evaluate(() => ((window as unknown as WanggeWindow).__wangge.editor.state.features[0] as unknown as { geometry: Polygon }).geometry.coordinates[0][0]);
+    await expect.poll(() => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state.features.length)).toBe(1);
+    const before = await firstVertex();
+    const from = await screenPoint(page, before as [number, number]);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 40, from.y - 30, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(firstVertex).not.toEqual(before);
+    await page.click('#edit-panel button[data-action="undo"]');
+    await expect.poll(firstVertex).toEqual(before);
+    await page.close();
+  });
+
   it('sent no request to any host but 127.0.0.1', () => {
     expect(foreignRequests).toEqual([]);
   });

@@ -83,6 +83,13 @@ describe('editor state', () => {
     }
   });
 
+  it('keeps a grid copied from the registry as a one-part MultiPolygon as a Polygon, so its vertices can be edited', () => {
+    const state = run([{ type: 'add', geometry: { type: 'MultiPolygon', coordinates: [west.coordinates] } }]);
+    expect(state.features[0].geometry).toEqual(west);
+    const twoParts = run([{ type: 'add', geometry: { type: 'MultiPolygon', coordinates: [west.coordinates, east.coordinates] } }]);
+    expect(twoParts.features[0].geometry.type).toBe('MultiPolygon');
+  });
+
   it('reshape and remove are undoable one step at a time', () => {
     const moved = { ...east };
     const state = run([

@@ -72,6 +72,14 @@ function leftOfLine(line: Position[], frame: [number, number, number, number]): 
 }
 
 /**
+ * A one-part multi-polygon as the polygon it is (the registry stores every grid as MultiPolygon; vertex editing needs Polygon).
+ * @example singlePartAsPolygon({ type: 'MultiPolygon', coordinates: [ring] }).type // 'Polygon'
+ */
+export function singlePartAsPolygon(geometry: Areal): Areal {
+  return geometry.type === 'MultiPolygon' && geometry.coordinates.length === 1 ? { type: 'Polygon', coordinates: geometry.coordinates[0] } : geometry;
+}
+
+/**
  * Cuts a grid along a drawn line into the part left of the line and the part right of it.
  * The line must cross the grid, both ends outside it; a line that ends inside or leaves one side empty is an error, never a silent no-op.
  * @example splitByLine(square, { type: 'LineString', coordinates: [[0.5, -1], [0.5, 2]] }) // two halves

@@ -2,7 +2,7 @@
 // the map tools make can be replayed and tested without a browser.
 import type { Feature, LineString } from 'geojson';
 import type { Grid, GridKind } from '../../../server/schemas/resources.ts';
-import { mergeAreas, splitByLine, type Areal, type GeometryError } from './geometry.ts';
+import { mergeAreas, singlePartAsPolygon, splitByLine, type Areal, type GeometryError } from './geometry.ts';
 
 export interface DraftProperties {
   /** Code of the filed grid this one was copied from; null for a new grid and after a split or merge (codes are reallocated). */
@@ -54,7 +54,7 @@ function newFeature(state: EditorState, geometry: Areal, properties: Partial<Dra
   return {
     type: 'Feature',
     id: `d${state.serial}`,
-    geometry,
+    geometry: singlePartAsPolygon(geometry),
     properties: { code: null, name: nameDraft(state.serial), kind: 'comprehensive', subkind: null, households: 0, ...properties },
   };
 }
@@ -79,7 +79,7 @@ export function applyEdit(state: EditorState, edit: Edit, nameDraft: NameDraft =
     case 'reshape': {
       const target = byId(edit.id);
       if (!target) return { state, error: 'unknown-feature' };
-      const features = state.features.map((f) => (f.id === edit.id ? { ...f, geometry: edit.geometry } : f));
+      const features = state.features.map((f) => (f.id === edit.id ? { ...f, geometry: singlePartAsPolygon(edit.geometry) } : f));
       return { state: commit(state, { features }) };
     }
     case 'remove': {
