@@ -3,11 +3,13 @@ import type { Knex } from 'knex';
 import * as registry from './001_registry.ts';
 import * as maritime from './002_maritime.ts';
 import * as workflow from './003_workflow.ts';
+import * as planScope from './004_plan_scope.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_registry': registry,
   '002_maritime': maritime,
   '003_workflow': workflow,
+  '004_plan_scope': planScope,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,9 +11,12 @@ export const PlanStatus = Type.Enum(PLAN_STATUSES);
 
 export const PlanComment = Type.Object({ at: Type.String(), by: Type.String(), text: Type.String(), grid: Type.Optional(Type.String()) });
 
+export const PlanScope = Type.Union([Type.Literal('land'), Type.Literal('maritime')], { description: 'land grids or the sea grids of the township' });
+
 export const Plan = Type.Object({
   id: Type.String(),
   townshipCode: DivisionCode,
+  scope: PlanScope,
   trigger: PlanTrigger,
   triggerNote: Type.Union([Type.String(), Type.Null()]),
   description: Type.String(),
@@ -30,6 +33,7 @@ export const Plan = Type.Object({
 export const CreatePlan = Type.Object(
   {
     townshipCode: DivisionCode,
+    scope: Type.Optional(PlanScope),
     trigger: PlanTrigger,
     triggerNote: Type.Optional(Type.String({ maxLength: 2000 })),
     description: Type.Optional(Type.String({ maxLength: 5000 })),

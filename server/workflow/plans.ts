@@ -18,6 +18,7 @@ import {
   updatePlanFields,
   type PlanComment,
   type PlanRecord,
+  type PlanScope,
 } from '../db/repositories/plans.ts';
 import { announceFilingLanded } from '../events/filings.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
@@ -30,10 +31,6 @@ export const planEtag = (plan: Pick<PlanRecord, 'id' | 'version'>) => `"plan-${p
 
 const forbidden = (principal: Principal, what: string) =>
   new ProblemError(403, 'forbidden', 'Forbidden', `${principal.role} (${principal.scopePrefix || 'all'}) may not ${what}`);
-
-function isMaritimePlan(plan: PlanRecord): boolean {
-  return plan.description.startsWith('[maritime]');
-}
 
 /** Loads a plan the principal may see; others' plans are reported as absent, not forbidden, to avoid leaking them. */
 export async function visiblePlan(knex: Knex, principal: Principal, id: string): Promise<PlanRecord> {
@@ -57,25 +54,32 @@ function parseIfMatch(ifMatch: string | undefined, plan: PlanRecord): number {
   return Number(match[2]);
 }
 
-function stale(plan: PlanRecord, error: StalePlan): ProblemError {
-  return new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${error.currentVersion}); reload and retry`, [
-    { pointer: 'If-Match', message: 'stale' },
-  ]);
+/** Takes the plan's next version inside `trx`, or answers 412 when someone else took it first. */
+async function claimOrStale(trx: Knex.Transaction, plan: PlanRecord, expected: number): Promise<void> {
+  try {
+    await claimVersion(trx, plan.id, expected);
+  } catch (error) {
+    if (!(error instanceof StalePlan)) throw error;
+    throw new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${error.currentVersion}); reload and retry`, [
+      { pointer: 'If-Match', message: 'stale' },
+    ]);
+  }
 }
 
 export async function createPlan(
   knex: Knex,
   principal: Principal,
-  body: { townshipCode: string; trigger: PlanTrigger; triggerNote?: string; description?: string; start?: 'empty' | 'filed' },
+  body: { townshipCode: string; scope?: PlanScope; trigger: PlanTrigger; triggerNote?: string; description?: string; start?: 'empty' | 'filed' },
 ): Promise<PlanRecord> {
+  const scope = body.scope ?? 'land';
   const township = await findDivision(knex, body.townshipCode);
   if (!township || township.level !== 'township') throw invalidParameter('townshipCode', `${body.townshipCode} is not a township`);
-  if (!may(principal, 'plan:edit', { divisionCode: township.code })) throw forbidden(principal, `create plans for ${township.code}`);
+  if (!may(principal, 'plan:edit', { divisionCode: township.code, maritime: scope === 'maritime' })) throw forbidden(principal, `create ${scope} plans for ${township.code}`);
   if (body.trigger === 'other' && !body.triggerNote?.trim()) throw invalidParameter('triggerNote', 'trigger "other" needs a note saying why');
   const id = await knex.transaction(async (trx) => {
     const planId = await insertPlan(
       trx,
-      { townshipCode: township.code, trigger: body.trigger, triggerNote: body.triggerNote ?? null, description: body.description ?? '', createdBy: principal.id },
+      { townshipCode: township.code, scope, trigger: body.trigger, triggerNote: body.triggerNote ?? null, description: body.description ?? '', createdBy: principal.id },
       body.start === 'filed' ? divisionPrefix(township.code, 'township') : null,
     );
     await audit(trx, { actor: principal.name, action: 'plan.create', entity: 'plan', entityId: planId, after: body });
@@ -113,7 +117,7 @@ export async function editPlan(
   config?: Config,
 ): Promise<PlanRecord> {
   const plan = await visiblePlan(knex, principal, id);
-  if (!may(principal, 'plan:edit', { divisionCode: plan.townshipCode, maritime: isMaritimePlan(plan) })) throw forbidden(principal, `edit plans of ${plan.townshipCode}`);
+  if (!may(principal, 'plan:edit', { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime' })) throw forbidden(principal, `edit plans of ${plan.townshipCode}`);
   const expected = parseIfMatch(ifMatch, plan);
   if (!isEditable(plan.status)) {
     throw new ProblemError(409, 'plan-not-editable', 'Plan is not editable', `plan ${id} is ${plan.status}; only draft and returned plans can be edited`, [
@@ -121,12 +125,7 @@ export async function editPlan(
     ]);
   }
   await knex.transaction(async (trx) => {
-    try {
-      await claimVersion(trx, id, expected);
-    } catch (error) {
-      if (error instanceof StalePlan) throw stale(plan, error);
-      throw error;
-    }
+    await claimOrStale(trx, plan, expected);
     const after = await change(trx, plan);
     await audit(trx, { actor: principal.name, action: `plan.${action}`, entity: 'plan', entityId: id, after });
   });
@@ -150,7 +149,7 @@ export async function transitionPlan(
 ): Promise<{ plan: PlanRecord; filing?: FilingRecord }> {
   const plan = await visiblePlan(knex, principal, id);
   const expected = parseIfMatch(ifMatch, plan);
-  const target = { divisionCode: plan.townshipCode, maritime: isMaritimePlan(plan), createdBy: plan.createdBy };
+  const target = { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime', createdBy: plan.createdBy };
   const allowed = transition === 'submit' ? may(principal, 'plan:edit', target) : transition === 'file' ? may(principal, 'plan:file', target) : may(principal, 'plan:review', target);
   if (!allowed) {
     const why = transition === 'approve' || transition === 'return' ? (plan.createdBy === principal.id ? ' (nobody reviews their own plan)' : '') : '';
@@ -177,12 +176,7 @@ export async function transitionPlan(
 
   let filing: FilingRecord | undefined;
   await knex.transaction(async (trx) => {
-    try {
-      await claimVersion(trx, id, expected);
-    } catch (error) {
-      if (error instanceof StalePlan) throw stale(plan, error);
-      throw error;
-    }
+    await claimOrStale(trx, plan, expected);
     await updatePlanFields(trx, id, fields);
     if (transition === 'file') filing = await fileApprovedPlan(trx, plan, principal, config);
     await audit(trx, { actor: principal.name, action: `plan.${transition}`, entity: 'plan', entityId: id, before: { status: plan.status }, after: { status, filing: filing?.number } });
@@ -233,7 +227,7 @@ async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registr
   const approval = await trx('audit_log').select('actor').where({ entity: 'plan', entity_id: plan.id, action: 'plan.approve' }).orderBy('id', 'desc').first();
   const filing = await filePartition(trx, {
     townshipCode: plan.townshipCode,
-    scope: isMaritimePlan(plan) ? 'maritime' : 'land',
+    scope: plan.scope,
     grids: grids.map((g) => ({
       name: g.properties.name,
       kind: g.properties.kind,

@@ -3,12 +3,16 @@
 import type { Knex } from 'knex';
 import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import type { PlanStatus, PlanTrigger } from '../../domain/plans/status.ts';
-import type { Grid, GridKind, RuleReport, StaffMember } from '../../schemas/resources.ts';
+import type { Grid, RuleReport } from '../../schemas/resources.ts';
 import { inForce } from './grids.ts';
+import type { FilingGrid } from './filings.ts';
+
+export type PlanScope = 'land' | 'maritime';
 
 export interface PlanRecord {
   id: string;
   townshipCode: string;
+  scope: PlanScope;
   trigger: PlanTrigger;
   triggerNote: string | null;
   description: string;
@@ -29,19 +33,8 @@ export interface PlanComment {
   grid?: string;
 }
 
-export interface PlanGridInput {
-  code?: string | null;
-  name: string;
-  kind: GridKind;
-  subkind: string | null;
-  divisionCode: string;
-  parentCode: string | null;
-  households: number | null;
-  population: number | null;
-  managingUnits: Grid['managingUnits'];
-  staff: StaffMember[];
-  geometry: Polygon | MultiPolygon;
-}
+/** A proposed grid as a plan stores it: a filing grid that may already carry a code (kept from the filing). */
+export type PlanGridInput = FilingGrid & { code?: string | null };
 
 export interface PlanGridFeature {
   type: 'Feature';
@@ -60,6 +53,7 @@ export class StalePlan extends Error {
 const toPlan = (r: Record<string, any>): PlanRecord => ({
   id: String(r.id),
   townshipCode: r.township_code,
+  scope: r.scope,
   trigger: r.trigger,
   triggerNote: r.trigger_note,
   description: r.description,
@@ -86,12 +80,13 @@ export async function listPlans(knex: Knex, filter: { prefix: string; status?: P
 
 export async function createPlan(
   trx: Knex.Transaction,
-  plan: { townshipCode: string; trigger: PlanTrigger; triggerNote: string | null; description: string; createdBy: string | null },
+  plan: { townshipCode: string; scope: PlanScope; trigger: PlanTrigger; triggerNote: string | null; description: string; createdBy: string | null },
   copyFiledWithPrefix: string | null,
 ): Promise<string> {
   const [{ id }] = await trx('plans')
     .insert({
       township_code: plan.townshipCode,
+      scope: plan.scope,
       trigger: plan.trigger,
       trigger_note: plan.triggerNote,
       description: plan.description,
@@ -99,15 +94,15 @@ export async function createPlan(
     })
     .returning('id');
   if (copyFiledWithPrefix !== null) {
-    // Start from the filed land partition, staff included, codes kept.
+    // Start from the filed partition of the plan's scope, staff included, codes kept.
     await trx.raw(
       `INSERT INTO plan_grids (plan_id, code, name, kind, subkind, division_code, parent_code, households, population, managing_units, staff, geom)
        SELECT ?, g.code, g.name, g.kind, g.subkind, g.division_code, g.parent_code, g.households, g.population, g.managing_units,
               coalesce((SELECT jsonb_agg(jsonb_build_object('role', s.role, 'name', s.name, 'phone', s.phone, 'fullTime', s.full_time) ORDER BY s.id)
                         FROM grid_staff s WHERE s.grid_id = g.id), '[]'::jsonb),
               g.geom
-       FROM grids g WHERE g.valid_to IS NULL AND g.kind <> 'maritime' AND g.division_code LIKE ? ORDER BY g.code`,
-      [id, `${copyFiledWithPrefix}%`],
+       FROM grids g WHERE g.valid_to IS NULL AND (g.kind = 'maritime') = ? AND g.division_code LIKE ? ORDER BY g.code`,
+      [id, plan.scope === 'maritime', `${copyFiledWithPrefix}%`],
     );
   }
   return String(id);

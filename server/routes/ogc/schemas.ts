@@ -45,10 +45,13 @@ export const FeatureCollection = Type.Object({
   links: Type.Array(Link),
 });
 
-export const Queryables = Type.Object({
-  $schema: Type.String(),
-  $id: Type.String(),
-  type: Type.Literal('object'),
-  title: Type.String(),
-  properties: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
-});
+// `$schema` and `$id` pass through as additional properties: declared as properties they read as JSON Schema
+// keywords to the OpenAPI generator's reference resolver, which then fails.
+export const Queryables = Type.Object(
+  {
+    type: Type.Literal('object'),
+    title: Type.String(),
+    properties: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: true },
+);
