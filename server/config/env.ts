@@ -1,5 +1,7 @@
 // Configuration from the environment, validated once at start so a typo fails with a clear message, not later.
 import path from 'node:path';
+import { ruleSetNames } from '../rulesets/index.ts';
+import { codeProfiles } from '../domain/codes/index.ts';
 
 export type LookupEngine = 'memory' | 'postgis';
 export type Mode = 'demo' | 'production';
@@ -67,8 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
-    ruleSet: env.RULE_SET ?? 'zhoushan',
-    codeProfile: env.CODE_PROFILE ?? 'default',
+    ruleSet: oneOf('RULE_SET', env.RULE_SET ?? 'zhoushan', ruleSetNames()),
+    codeProfile: oneOf('CODE_PROFILE', env.CODE_PROFILE ?? 'default', Object.keys(codeProfiles)),
     mode,
     seedDemo: flag('SEED_DEMO', env.SEED_DEMO, mode === 'demo'),
     lookupEngine: oneOf('LOOKUP_ENGINE', env.LOOKUP_ENGINE ?? 'memory', ['memory', 'postgis'] as const),

@@ -81,4 +81,10 @@ describe('start-up failures', () => {
     expect(code).not.toBe(0);
     expect(stderr.trim()).toBe('wangge: configuration error: PORT: "eighty" is not a TCP port (0–65535)');
   });
+
+  it('names an unknown rule set and the ones there are', async () => {
+    const { code, stderr } = await run({ RULE_SET: 'atlantis', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+    expect(code).not.toBe(0);
+    expect(stderr.trim()).toBe('wangge: configuration error: RULE_SET: "atlantis" is not one of gansu, zhoushan');
+  });
 });
