@@ -29,7 +29,8 @@ h1 small, h2 small, th small, .en { color: #666; font-weight: normal; font-size:
 h2 { font-size: 12pt; margin: 4mm 0 1.5mm; border-left: 3px solid #c62828; padding-left: 2mm }
 table { width: 100%; border-collapse: collapse }
 th, td { border: 1px solid #bbb; padding: 1.2mm 2mm; text-align: left; vertical-align: top }
-th { background: #f3f3f3; width: 34mm; font-weight: 600 }
+th { background: #f3f3f3; font-weight: 600 }
+.facts th, .staff th:first-child { width: 34mm }
 td.phone { font-variant-numeric: tabular-nums; white-space: nowrap }
 .map svg { display: block; width: 100%; height: auto; border: 1px solid #bbb }
 .hotline { margin-top: 4mm; padding: 2.5mm 3mm; border: 2px solid #c62828; font-size: 13pt }
