@@ -11,6 +11,7 @@ import { TILE_LAYERS, findTileLayer, type TileLayer } from '../domain/tiles/laye
 import { TileCache, registerTileCache, type CachedTile, type TileKey } from '../domain/tiles/cache.ts';
 import { MAX_ZOOM, tileAddressError } from '../domain/tiles/tile-math.ts';
 import { invalidParameter, notFound } from '../http/problem.ts';
+import { onFilingLanded } from '../events/filings.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import type { RouteContext } from './context.ts';
 
@@ -74,8 +75,11 @@ function acceptsGzip(header: string | undefined): boolean {
 export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, backend, config }) => {
   const cache = new TileCache({ maxBytes: CACHE_BYTES });
   const unregister = registerTileCache(cache);
+  // A filing replaces grids; the event names only the township, and grid tiles are cheap to redraw.
+  const unsubscribe = onFilingLanded(() => cache.invalidate({ layers: ['grids', 'micro-grids', 'sea-grids'] }));
   app.addHook('onClose', async () => {
     unregister();
+    unsubscribe();
   });
   // Concurrent requests for one uncached tile share a single render.
   const rendering = new Map<string, Promise<CachedTile>>();

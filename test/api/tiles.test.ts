@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { invalidateTiles } from '../../server/routes/tiles.ts';
+import { announceFilingLanded } from '../../server/events/filings.ts';
 import { bufferedBounds3857, mercatorBoundsToLonLat, tileBoundsLonLat, tileOf, type TileAddress } from '../../server/domain/tiles/tile-math.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 
@@ -115,6 +116,16 @@ describe.each(BACKENDS)('vector tiles on %s', (backend) => {
     const layer = decode(fresh.rawPayload).layers.grids;
     const names = Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties);
     expect(names.find((p) => p.code === code)?.name).toBe('改名网格');
+  });
+
+  it('drops grid tiles when a filing lands', async () => {
+    const first = await get(tilePath('grids', SHENJIAMEN));
+    const code = decode(first.rawPayload).layers.grids.feature(0).properties.code;
+    await service.db.knex('grids').where({ code }).whereNull('valid_to').update({ households: 433 });
+    announceFilingLanded({ number: 'TEST-1', townshipCode: String(code).slice(0, 9) + '000' });
+    const layer = decode((await get(tilePath('grids', SHENJIAMEN))).rawPayload).layers.grids;
+    const drawn = Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties);
+    expect(drawn.find((p) => p.code === code)?.households).toBe(433);
   });
 
   it('publishes TileJSON 3.0.0 per layer', async () => {
