@@ -187,7 +187,7 @@ describe.each(BACKENDS)('lookup on %s', (backend) => {
       coords.push(x, y);
     }
 
-    const points = [];
+    const points: Position[] = [];
     for (let i = 0; i < coords.length; i += 2) points.push([coords[i], coords[i + 1]]);
     const memory = (await post(points)).json().results as Array<{ gridCode: string | null; microGridCode: string | null; seaGridCodes: string[] }>;
     const sql = await lookupPointsSql(service.db.knex, Float64Array.from(coords));
