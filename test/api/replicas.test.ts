@@ -1,0 +1,85 @@
+// Two service instances on one PostgreSQL database: a filing through A reaches B's in-memory lookup index
+// through LISTEN/NOTIFY within a second.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as turf from '@turf/turf';
+import pino from 'pino';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { loadConfig } from '../../server/config/env.ts';
+import { startService, type Service } from '../../server/start.ts';
+import { BACKENDS, createScratchDatabase } from '../support/service.ts';
+
+const TOWNSHIP = '330903001000';
+type PlanGrid = Feature<Polygon | MultiPolygon, { code: string | null; divisionCode: string }> & { id: string };
+
+describe.runIf(BACKENDS.includes('postgresql'))('lookup replicas on postgresql', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let a: Service;
+  let b: Service;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const log = pino({ level: 'silent' });
+    a = await startService(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: scratch.url }), log, { inMemory: true });
+    b = await startService(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), log, { inMemory: true });
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await scratch?.drop();
+  });
+
+  it('answers a grid filed through instance A on instance B within a second', async () => {
+    const call = (method: 'GET' | 'POST', url: string, key: string, payload?: object, etag?: string) =>
+      a.app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-match': etag } : {}) } });
+    const created = await call('POST', '/v1/plans', 'demo-planner', { townshipCode: TOWNSHIP, trigger: 'scale_change', start: 'filed' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    let etag = created.headers.etag as string;
+
+    // Two grids of one village that share an edge.
+    const grids = (await call('GET', `/v1/plans/${id}/grids`, 'demo-planner')).json().features as PlanGrid[];
+    const land = grids.filter((g) => g.properties.code && g.properties.code.length === 15);
+    let pair: [PlanGrid, PlanGrid] | null = null;
+    for (const g of land) {
+      const h = land.find((o) => o !== g && o.properties.divisionCode === g.properties.divisionCode && turf.booleanIntersects(o, g));
+      if (h) {
+        pair = [g, h];
+        break;
+      }
+    }
+    expect(pair).not.toBeNull();
+    const [first, second] = pair!;
+    const probe = turf.pointOnFeature(first).geometry.coordinates;
+    const before = (await b.app.inject({ method: 'GET', url: `/v1/lookup?lon=${probe[0]}&lat=${probe[1]}` })).json();
+    expect(before.grid.code).toBe(first.properties.code);
+
+    const merged = await call('POST', `/v1/plans/${id}/merge`, 'demo-planner', { gridIds: [first.id, second.id], name: '合并测试网格' }, etag);
+    expect(merged.statusCode, merged.body).toBe(200);
+    etag = merged.headers.etag as string;
+    let submitted = await call('POST', `/v1/plans/${id}/submit`, 'demo-planner', {}, etag);
+    if (submitted.statusCode === 422) {
+      const warnings = (submitted.json().errors as Array<{ pointer: string }>)
+        .map((e) => /^\/justifications\/(.+)$/.exec(e.pointer)?.[1])
+        .filter((rule): rule is string => rule !== undefined);
+      const justifications = Object.fromEntries(warnings.map((rule) => [rule, '测试：合并后再行调整']));
+      submitted = await call('POST', `/v1/plans/${id}/submit`, 'demo-planner', { justifications }, etag);
+    }
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const approved = await call('POST', `/v1/plans/${id}/approve`, 'demo-reviewer', {}, submitted.headers.etag as string);
+    expect(approved.statusCode, approved.body).toBe(200);
+    const filed = await call('POST', `/v1/plans/${id}/file`, 'demo-registrar', {}, approved.headers.etag as string);
+    expect(filed.statusCode, filed.body).toBe(200);
+    const filedAt = Date.now();
+
+    let code = before.grid.code as string;
+    while (Date.now() - filedAt < 1_000 && code === before.grid.code) {
+      code = (await b.app.inject({ method: 'GET', url: `/v1/lookup?lon=${probe[0]}&lat=${probe[1]}` })).json().grid.code;
+      if (code === before.grid.code) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(code).not.toBe(before.grid.code);
+    const registry = (await b.app.inject({ method: 'GET', url: `/v1/grids/${code}` })).json();
+    expect(registry.properties.name).toBe('合并测试网格');
+    const inSecond = turf.pointOnFeature(second).geometry.coordinates;
+    expect((await b.app.inject({ method: 'GET', url: `/v1/lookup?lon=${inSecond[0]}&lat=${inSecond[1]}` })).json().grid.code).toBe(code);
+  }, 60_000);
+});
