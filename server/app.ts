@@ -19,6 +19,7 @@ import { validateRoutes } from './routes/validate.ts';
 import { planRoutes } from './routes/plans.ts';
 import { filingRoutes } from './routes/filings.ts';
 import { registerAuthentication } from './http/auth.ts';
+import { registerRateLimits } from './http/rateLimit.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { lookupRoutes } from './routes/lookup.ts';
@@ -44,6 +45,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
 
   registerProblemHandlers(app);
   registerAuthentication(app, db.knex);
+  await registerRateLimits(app, config.rateLimit);
 
   await app.register(swagger, {
     openapi: {

@@ -17,6 +17,8 @@ export interface Config {
   mode: Mode;
   seedDemo: boolean;
   lookupEngine: LookupEngine;
+  /** requests per minute: per client address without a key, and per API key */
+  rateLimit: { public: number; perKey: number };
   /** Supervision hotline printed on every public notice (舟山条例 Art. 22); 12345 is the citizens' service hotline. */
   noticeHotline: string;
 }
@@ -54,6 +56,13 @@ function databaseUrl(value: string | undefined): string | null {
   return value;
 }
 
+function positiveInteger(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(variable, `"${value}" is not a positive whole number`);
+  return n;
+}
+
 function flag(variable: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
@@ -74,6 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode,
     seedDemo: flag('SEED_DEMO', env.SEED_DEMO, mode === 'demo'),
     lookupEngine: oneOf('LOOKUP_ENGINE', env.LOOKUP_ENGINE ?? 'memory', ['memory', 'postgis'] as const),
+    rateLimit: {
+      public: positiveInteger('RATE_LIMIT_PUBLIC', env.RATE_LIMIT_PUBLIC, 1_200),
+      perKey: positiveInteger('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY, 1_200_000),
+    },
     noticeHotline: env.NOTICE_HOTLINE || '12345',
   };
 }

@@ -36,7 +36,8 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
 
 export async function startTestService(backend: Backend, env: Record<string, string> = {}): Promise<TestService> {
   const scratch = backend === 'postgresql' ? await createScratchDatabase() : null;
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env });
+  // Suites fire many anonymous requests; the public rate limit is tested on its own (test/api/rateLimit.test.ts).
+  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PUBLIC: '1000000', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env });
   const service = await startService(config, pino({ level: 'silent' }), { inMemory: true });
   return {
     ...service,
