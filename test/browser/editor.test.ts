@@ -172,6 +172,17 @@ describe('editor in the browser', () => {
       () => ((window as unknown as WanggeWindow).__wangge.editor.state.features[0] as unknown as { geometry: Polygon }).geometry.coordinates[0].length,
     );
     expect(vertices).toBe(5);
+    // Clicking the finding centres the map on the crossing, wherever the map was.
+    const crossing = await page.evaluate(([cx, cy]) => (window as unknown as WanggeWindow).__wangge.map.unproject([cx, cy]), [120 + 60, 120 + 45]);
+    await page.evaluate(() => (window as unknown as WanggeWindow).__wangge.map.jumpTo({ center: [121.5, 30.9], zoom: 9 }));
+    await page.click('#validation-panel li[data-rule="geometry.self-intersection"]');
+    const centre = await page.evaluate(() => {
+      const { map } = (window as unknown as WanggeWindow).__wangge;
+      const canvas = map.getCanvas();
+      return map.unproject([canvas.clientWidth / 2, canvas.clientHeight / 2]);
+    });
+    expect(Math.abs(centre.lng - crossing.lng)).toBeLessThan(1e-4);
+    expect(Math.abs(centre.lat - crossing.lat)).toBeLessThan(1e-4);
     await page.close();
   });
 
@@ -220,6 +231,22 @@ describe('editor in the browser', () => {
     await expect.poll(firstVertex).not.toEqual(before);
     await page.click('#edit-panel button[data-action="undo"]');
     await expect.poll(firstVertex).toEqual(before);
+    await page.close();
+  });
+
+  it('adds an external raster basemap only when asked with ?basemap=', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const tileRequests: string[] = [];
+    // Answered in the browser: the test itself must not reach the internet either.
+    await page.route('https://tiles.example.test/**', (route) => {
+      tileRequests.push(route.request().url());
+      return route.fulfill({ status: 404 });
+    });
+    await page.goto(`${base}/?basemap=${encodeURIComponent('https://tiles.example.test/{z}/{x}/{y}.png')}`);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+    await expect.poll(() => tileRequests.length).toBeGreaterThan(0);
+    expect(tileRequests[0]).toMatch(/^https:\/\/tiles\.example\.test\/\d+\/\d+\/\d+\.png$/);
+    expect(await page.locator('#layers-panel input[data-group="basemap"]').isChecked()).toBe(true);
     await page.close();
   });
 

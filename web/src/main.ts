@@ -260,7 +260,7 @@ async function load(): Promise<void> {
     (entry: SearchEntry) => void pick(entry),
     () => t('searchNone'),
   );
-  map.once('idle', () => (document.body.dataset.ready = 'true'));
+  markReadyWhenDrawn();
 
   const [counties, townships] = await Promise.all([
     loadDivisionGeometry(divisions.filter((d) => d.level === 'county')),
@@ -269,6 +269,12 @@ async function load(): Promise<void> {
   setSourceData(map, 'counties', counties);
   setSourceData(map, 'townships', townships);
   document.body.dataset.divisions = 'true';
+}
+
+/** `data-ready` tells tests and scripts that the data is drawn; polled because an `idle` can pass before a listener exists. */
+function markReadyWhenDrawn(): void {
+  const check = () => (map.loaded() && map.areTilesLoaded() ? (document.body.dataset.ready = 'true') : setTimeout(check, 100));
+  requestAnimationFrame(() => void check());
 }
 
 async function pick(entry: SearchEntry): Promise<void> {
