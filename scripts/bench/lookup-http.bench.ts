@@ -1,0 +1,133 @@
+// Lookup over HTTP on loopback, embedded store, in-memory engine against LOOKUP_ENGINE=postgis in the same run:
+// a 100,000-point JSON batch end to end (points/s), and single GETs under load from a worker thread
+// (50 keep-alive connections, fixed duration; requests/s and latency percentiles). Prints one JSON line.
+import { Worker } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { loadConfig } from '../../server/config/env.ts';
+import { startService } from '../../server/start.ts';
+
+const BATCH = 100_000;
+const CONNECTIONS = 50;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const BATCH_RUNS = 3;
+
+// The load generator: CONNECTIONS loops, each one request at a time on its own keep-alive socket.
+const LOAD_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const http = require('node:http');
+const { port, paths, connections, durationMs } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const latencies = [];
+let errors = 0;
+const end = Date.now() + durationMs;
+const once = (path) => new Promise((resolve) => {
+  const t = process.hrtime.bigint();
+  http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+    res.resume();
+    res.on('end', () => {
+      if (res.statusCode !== 200) errors++;
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      resolve();
+    });
+  }).on('error', () => { errors++; resolve(); });
+});
+async function loop(k) {
+  for (let i = k; Date.now() < end; i += connections) await once(paths[i % paths.length]);
+}
+const started = Date.now();
+Promise.all(Array.from({ length: connections }, (_, k) => loop(k))).then(() => {
+  agent.destroy();
+  parentPort.postMessage({ latencies: Float64Array.from(latencies), errors, seconds: (Date.now() - started) / 1000 });
+});
+`;
+
+interface LoadResult {
+  latencies: Float64Array;
+  errors: number;
+  seconds: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const percentile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function measure(engine: 'memory' | 'postgis') {
+  // The bench is one caller from one address: lift the public rate limit so it measures lookup, not 429s.
+  const config = loadConfig({ LOG_LEVEL: 'silent', LOOKUP_ENGINE: engine, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PUBLIC: '1000000000' });
+  const service = await startService(config, pino({ level: 'silent' }), { inMemory: true });
+  try {
+    await service.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (service.app.server.address() as AddressInfo).port;
+    const base = `http://127.0.0.1:${port}`;
+    const grids = await (await fetch(`${base}/v1/grids?division=330903001000&micro=false&limit=10000`)).json() as { features: Array<{ geometry: { coordinates: number[][][][] } }> };
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const f of grids.features) {
+      for (const [x, y] of f.geometry.coordinates.flat(2)) {
+        [w, s, e, n] = [Math.min(w, x), Math.min(s, y), Math.max(e, x), Math.max(n, y)];
+      }
+    }
+    const random = mulberry32(42);
+    const points = Array.from({ length: BATCH }, () => [w + (e - w) * random(), s + (n - s) * random()]);
+    const body = JSON.stringify(points);
+
+    const batchTimes: number[] = [];
+    let hits = 0;
+    for (let run = 0; run < (engine === 'memory' ? BATCH_RUNS : 1); run++) {
+      const t = performance.now();
+      const res = await fetch(`${base}/v1/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const answer = (await res.json()) as { results: Array<{ gridCode: string | null }> };
+      batchTimes.push(performance.now() - t);
+      hits = answer.results.filter((r) => r.gridCode).length;
+    }
+    batchTimes.sort((a, b) => a - b);
+    const batchMs = batchTimes[Math.floor(batchTimes.length / 2)];
+
+    const paths = points.slice(0, 10_000).map(([x, y]) => `/v1/lookup?lon=${x}&lat=${y}`);
+    const load = await new Promise<LoadResult>((resolve, reject) => {
+      const worker = new Worker(LOAD_SOURCE, { eval: true, workerData: { port, paths, connections: CONNECTIONS, durationMs: DURATION_MS } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const sorted = load.latencies.slice().sort();
+    return {
+      batchPoints: BATCH,
+      batchMs: Math.round(batchMs),
+      batchPointsPerS: Math.round(BATCH / (batchMs / 1000)),
+      batchHits: hits,
+      getRequests: load.latencies.length,
+      getErrors: load.errors,
+      getRequestsPerS: Math.round(load.latencies.length / load.seconds),
+      getP50Ms: +percentile(sorted, 0.5).toFixed(2),
+      getP99Ms: +percentile(sorted, 0.99).toFixed(2),
+    };
+  } finally {
+    await service.close();
+  }
+}
+
+const memory = await measure('memory');
+const postgis = await measure('postgis');
+console.log(
+  JSON.stringify({
+    bench: 'lookup-http',
+    backend: 'embedded',
+    connections: CONNECTIONS,
+    durationS: DURATION_MS / 1000,
+    memory,
+    postgis,
+    ratio: {
+      batch: +(memory.batchPointsPerS / postgis.batchPointsPerS).toFixed(1),
+      get: +(memory.getRequestsPerS / postgis.getRequestsPerS).toFixed(1),
+    },
+    targets: { batchPointsPerS: 300_000, getRequestsPerS: 10_000, getP99Ms: 10 },
+  }),
+);
