@@ -289,7 +289,7 @@ async function pick(entry: SearchEntry): Promise<void> {
 }
 
 map.on('click', (event) => {
-  if (ui.tool !== 'select') return;
+  if (ui.tool !== 'select' || editor?.handlingClosingClick) return;
   if (map.queryRenderedFeatures(event.point, { layers: ['draft-fill'] }).length) return;
   const hit = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_GRID_LAYERS })[0];
   showCard(hit ? String(hit.properties.code) : null);

@@ -76,6 +76,11 @@ export class DraftEditor {
     this.render();
   }
 
+  /** True while the click that closed a drawing is still on its way to the map's click listeners. */
+  get handlingClosingClick(): boolean {
+    return this.closingClick;
+  }
+
   dispatch(edit: Edit): EditError | undefined {
     const { state, error } = applyEdit(this.state, edit, this.options.nameDraft);
     this.state = state;
