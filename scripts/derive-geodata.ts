@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { assignIslandsToCounties, type CountyAnchor, type LandIsland } from '../server/domain/geodata/counties.ts';
-import { gridsForVillage } from '../server/domain/geodata/grids.ts';
+import { gridsForVillage, householdsPerGrid } from '../server/domain/geodata/grids.ts';
 import { householdPoints, RURAL_PATTERN, URBAN_PATTERN, type HouseholdPoint } from '../server/domain/geodata/households.ts';
 import {
   areaKm2,
@@ -17,11 +17,13 @@ import {
   pointToAreaKm,
   placeOnLand,
   polygonsOf,
+  type Area,
   randomPointIn,
   randomPointNear,
   roundArea,
   splitAlongLine,
 } from '../server/domain/geodata/land.ts';
+import { nodeBoundaries } from '../server/domain/geodata/noding.ts';
 import { partitionBySeeds, type LandPiece } from '../server/domain/geodata/partition.ts';
 import { allocateIntegers, gaussian, mulberry32, randomInt, type Random } from '../server/domain/geodata/random.ts';
 import {
@@ -42,6 +44,8 @@ const SEED = 20240917;
 const TARGET_HOUSEHOLDS = 450_000;
 const SMALL_ISLAND_KM2 = 2;
 const EDGE_KM = 0.25;
+/** Above the worst offset (~1.4e-6°, 15 cm) of a rounded corner from the edge it was cut on, far below real vertex spacing. */
+const NODING_TOLERANCE_DEG = 2e-6;
 /** Rough shares of the city's residents per county (order of magnitude of the 2020 census), so the demo is not lopsided. */
 const COUNTY_SHARE: Readonly<Record<string, number>> = { [DINGHAI]: 0.45, [PUTUO]: 0.325, [DAISHAN]: 0.16, [SHENGSI]: 0.065 };
 const GRID_TOWNSHIP = '330903001000'; // 沈家门街道
@@ -63,6 +67,12 @@ interface LandProperties {
   area_km2: number;
   name_hint?: string;
 }
+
+/** Outer rings counter-clockwise, holes clockwise (RFC 7946): raw OSM islands handed whole to a division are not. */
+const rfc7946 = (area: MultiPolygon): MultiPolygon => ({
+  type: 'MultiPolygon',
+  coordinates: area.coordinates.map((polygon) => polygon.map((ring, i) => (turf.booleanClockwise(ring) === (i === 0) ? [...ring].reverse() : ring))),
+});
 
 function readDivisions(): Division[] {
   const [, ...rows] = readFileSync(geodata('zhoushan-divisions.csv'), 'utf8').trim().split('\n');
@@ -121,21 +131,23 @@ function main(): void {
   const zhoushanIslands = land.features.filter((f) => islandCounty.get(f.properties.id) !== null);
   const islandTownship = new Map(KNOWN_ISLANDS.filter((k) => k.township).map((k) => [k.id, k.township!]));
 
+  // pieces are densified and rounded once, so townships are cut from the very outline their county has
   const countyPieces = new Map<string, { polygon: Polygon; islandId: number }[]>(counties.map((c) => [c.code, []]));
+  const addPiece = (county: string, area: Area, islandId: number) => {
+    for (const polygon of polygonsOf(roundArea(densify(area, EDGE_KM)))) countyPieces.get(county)!.push({ polygon, islandId });
+  };
   for (const f of zhoushanIslands) {
-    if (f.properties.id === ZHOUSHAN_ISLAND_ID) continue;
-    countyPieces.get(islandCounty.get(f.properties.id)!)!.push({ polygon: f.geometry, islandId: f.properties.id });
+    if (f.properties.id !== ZHOUSHAN_ISLAND_ID) addPiece(islandCounty.get(f.properties.id)!, f.geometry, f.properties.id);
   }
-  for (const [code, half] of [[DINGHAI, halves.west], [PUTUO, halves.east]] as const) {
-    for (const polygon of polygonsOf(half)) countyPieces.get(code)!.push({ polygon, islandId: ZHOUSHAN_ISLAND_ID });
-  }
+  addPiece(DINGHAI, halves.west, ZHOUSHAN_ISLAND_ID);
+  addPiece(PUTUO, halves.east, ZHOUSHAN_ISLAND_ID);
 
   // 2. Townships: Voronoi of the hand-set seeds on shared islands, known islands to their town, the rest to the nearest seed.
   const geometry = new Map<string, MultiPolygon>();
   const seedOf = new Map<string, Position>();
   for (const county of counties) {
     const pieces = countyPieces.get(county.code)!;
-    geometry.set(county.code, roundArea(densify(multiPolygonOf(pieces.map((p) => p.polygon)), EDGE_KM)));
+    geometry.set(county.code, multiPolygonOf(pieces.map((p) => p.polygon)));
     const countyLand = multiPolygonOf(pieces.filter((p) => !islandTownship.has(p.islandId)).map((p) => p.polygon));
     // a seed goes on the shared land unless one of the township's own islands is nearer to the table position
     const seeds = childrenOf(county.code).map((t) => {
@@ -278,29 +290,44 @@ function main(): void {
   }
 
   // 6. Grids of one urban township.
+  const gridsOf = new Map(
+    childrenOf(GRID_TOWNSHIP).map((v) => [v.code, gridsForVillage(geometry.get(v.code)!, pointsOf(v.code), random).map((g) => g.geometry)]),
+  );
+
+  // 7. Every shared boundary (neighbours, parent and child, at every level) gets the same vertices.
+  const noded = nodeBoundaries([...geometry.values(), ...[...gridsOf.values()].flat()], NODING_TOLERANCE_DEG);
+  [...geometry.keys()].forEach((code, i) => geometry.set(code, noded[i]));
+  let next = geometry.size;
+  for (const [code, grids] of gridsOf) gridsOf.set(code, grids.map(() => noded[next++]));
+  const strays = points.filter((p) => !containsPoint(geometry.get(p.village)!, p.point));
+  if (strays.length > 0) throw new Error(`${strays.length} household points left their village when boundaries were noded`);
+
   const gridFeatures: Feature<MultiPolygon>[] = [];
-  for (const v of childrenOf(GRID_TOWNSHIP)) {
-    const own = points.filter((p) => p.village === v.code);
-    const grids = gridsForVillage(geometry.get(v.code)!, own, random);
+  for (const [code, grids] of gridsOf) {
+    const v = byCode.get(code)!;
     const short = v.name.replace(/(居委会|委会)$/, '').replace(/村村$/, '村');
-    grids.forEach((g, i) =>
+    const counts = householdsPerGrid(grids, pointsOf(code));
+    grids.forEach((grid, i) =>
       gridFeatures.push({
         type: 'Feature',
         properties: {
           name: `${short}第${i + 1}网格`,
           kind: 'comprehensive',
-          subkind: villageKind(v.code) === 'village' ? 'village' : 'community',
-          divisionCode: v.code,
-          households: g.households,
-          population: Math.round(g.households * ratio.get(v.code)!),
+          subkind: villageKind(code) === 'village' ? 'village' : 'community',
+          divisionCode: code,
+          households: counts[i],
+          population: Math.round(counts[i] * ratio.get(code)!),
           synthetic: true,
         },
-        geometry: g.geometry,
+        geometry: rfc7946(grid),
       }),
     );
   }
+  function pointsOf(village: string): HouseholdPoint[] {
+    return points.filter((p) => p.village === village);
+  }
 
-  // 7. Files.
+  // 8. Files.
   const divisionFeatures = divisions
     .filter((d) => d.level !== 'city')
     .map((d): Feature<MultiPolygon> => ({
@@ -314,7 +341,7 @@ function main(): void {
         population: population.get(d.code)!,
         synthetic: true,
       },
-      geometry: geometry.get(d.code)!,
+      geometry: rfc7946(geometry.get(d.code)!),
     }));
   const residents = new Map<number, number>();
   for (const p of points) residents.set(p.islandId, (residents.get(p.islandId) ?? 0) + p.households * ratio.get(p.village)!);
@@ -328,7 +355,7 @@ function main(): void {
       areaKm2: Math.round(islandArea.get(f.properties.id)! * 1000) / 1000,
       synthetic: true,
     },
-    geometry: roundArea(f.geometry),
+    geometry: rfc7946(roundArea(f.geometry)),
   }));
   const writeJson = (name: string, features: Feature[]) =>
     writeFileSync(geodata(name), `{"type":"FeatureCollection","features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`);

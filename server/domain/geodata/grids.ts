@@ -55,15 +55,24 @@ export function gridsForVillage(village: MultiPolygon, points: readonly Househol
     .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const seeds = centres.map((point, i) => ({ key: String(i), point }));
   const cells = partitionBySeeds(polygonsOf(village).map((polygon) => ({ polygon })), seeds);
-  const grids = seeds
+  const geometries = seeds
     .map((s) => cells.get(s.key))
     .filter((g): g is MultiPolygon => g !== undefined)
     .map((g) => roundArea(g))
-    .filter((g) => g.coordinates.length > 0)
-    .map((geometry) => ({ geometry, households: 0 }));
+    .filter((g) => g.coordinates.length > 0);
+  const households = householdsPerGrid(geometries, points);
+  return geometries.map((geometry, i) => ({ geometry, households: households[i] }));
+}
+
+/**
+ * Households of the points inside each grid; a point on a shared edge counts once, in the first grid that holds it.
+ * @example householdsPerGrid([west, east], points) // [412, 388]
+ */
+export function householdsPerGrid(grids: readonly MultiPolygon[], points: readonly HouseholdPoint[]): number[] {
+  const counts = grids.map(() => 0);
   for (const p of points) {
-    const grid = grids.find((g) => containsPoint(g.geometry, p.point));
-    if (grid) grid.households += p.households;
+    const i = grids.findIndex((g) => containsPoint(g, p.point));
+    if (i >= 0) counts[i] += p.households;
   }
-  return grids;
+  return counts;
 }
