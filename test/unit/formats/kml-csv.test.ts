@@ -1,0 +1,61 @@
+// KML (network links listed, never followed) and CSV with WKT: readers on fixtures, writers read back.
+import { describe, expect, it } from 'vitest';
+import { readGridFile, writeGridFile, type TransferGrid } from '../../../server/domain/formats/index.ts';
+import { fixture, maxDeviation } from './support.ts';
+
+async function fixtureGrids(): Promise<TransferGrid[]> {
+  const { grids } = await readGridFile(fixture('two-grids.geojson'), 'geojson', null);
+  return grids.map((g) => ({ ...g, name: g.name!, kind: g.kind ?? 'comprehensive', divisionCode: g.divisionCode ?? '330903001001', population: 7 }));
+}
+const bytes = (body: Uint8Array | string) => (typeof body === 'string' ? new TextEncoder().encode(body) : body);
+
+describe('KML', () => {
+  it('reads Placemarks with ExtendedData and lists network links as ignored', async () => {
+    const { grids, rejected, ignored } = await readGridFile(fixture('network-link.kml'), 'kml', null);
+    expect(rejected).toEqual([]);
+    expect(grids.map((g) => [g.code, g.name, g.households])).toEqual([['330903001001001', '测试网格一', 420]]);
+    expect(grids[0].notes.join(' ')).toMatch(/Z .*dropped/);
+    expect(ignored).toEqual([{ index: 0, pointer: '/NetworkLink/0', message: expect.stringContaining('http://LINK_HOST/grids.kml') }]);
+  });
+
+  it('refuses XML that is not KML', async () => {
+    await expect(readGridFile(new TextEncoder().encode('<gpx></gpx>'), 'kml', null)).rejects.toMatchObject({ type: 'not-kml' });
+    await expect(readGridFile(new TextEncoder().encode('<kml><Document>'), 'kml', null)).rejects.toMatchObject({ type: 'not-kml' });
+  });
+
+  it('writes grids that read back with the same codes, attributes and coordinates (MultiPolygon via MultiGeometry)', async () => {
+    const grids = await fixtureGrids();
+    grids[0].name = '网格 <A & B>';
+    const { body, contentType } = writeGridFile(grids, 'kml', '沈家门');
+    expect(contentType).toMatch(/kml\+xml/);
+    const back = (await readGridFile(bytes(body), 'kml', null)).grids;
+    expect(back.map((g) => [g.code, g.name, g.households, g.population, g.kind, g.divisionCode])).toEqual(grids.map((g) => [g.code, g.name, g.households, 7, g.kind, g.divisionCode]));
+    back.forEach((g, i) => expect(maxDeviation(g.geometry, grids[i].geometry)).toBe(0));
+    expect(back[1].geometry.type).toBe('MultiPolygon');
+  });
+});
+
+describe('CSV with WKT', () => {
+  it('reads rows, and rejects a row whose WKT is broken with its row number', async () => {
+    const { grids, rejected } = await readGridFile(fixture('grids.csv'), 'csv', null);
+    expect(grids.map((g) => [g.code, g.name, g.households])).toEqual([
+      ['330903001001001', '测试网格一', 420],
+      ['330903001001002', '测试网格二', 380],
+    ]);
+    expect(rejected).toEqual([{ index: 2, pointer: '/features/2/geometry', message: expect.stringContaining('row 4') }]);
+  });
+
+  it('needs a geometry column', async () => {
+    await expect(readGridFile(new TextEncoder().encode('code,name\n1,a\n'), 'csv', null)).rejects.toMatchObject({ type: 'not-csv' });
+  });
+
+  it('writes a BOM, a header and quoted WKT that read back exactly', async () => {
+    const grids = await fixtureGrids();
+    grids[1].name = '名称, "带引号"';
+    const { body } = writeGridFile(grids, 'csv', 'x');
+    expect(String(body).startsWith('\uFEFFcode,name,kind,subkind,division_code,parent_code,households,population,wkt\n')).toBe(true);
+    const back = (await readGridFile(bytes(body), 'csv', null)).grids;
+    expect(back.map((g) => [g.code, g.name, g.households, g.divisionCode])).toEqual(grids.map((g) => [g.code, g.name, g.households, g.divisionCode]));
+    back.forEach((g, i) => expect(maxDeviation(g.geometry, grids[i].geometry)).toBe(0));
+  });
+});
