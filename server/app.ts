@@ -27,6 +27,10 @@ import { LookupService } from './lookup/lookup-service.ts';
 import { suggestRoutes } from './routes/suggest.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { noticeRoutes } from './routes/notices.ts';
+import { transferRoutes } from './routes/transfer.ts';
+import { vesselRoutes } from './routes/vessels.ts';
+import { positionRoutes } from './routes/positions.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -64,6 +68,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'ogc', description: 'OGC API – Features' },
         { name: 'lookup', description: 'Point and vessel → grid' },
         { name: 'notices', description: '公示: public notices of filed grids (舟山条例 Art. 22)' },
+        { name: 'vessels', description: '船舶: registry, position ingest, alerts at sea' },
       ],
     },
   });
@@ -87,6 +92,10 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(suggestRoutes, context);
   await app.register(jobRoutes, context);
   await app.register(noticeRoutes, context);
+  await app.register(transferRoutes, context);
+  await app.register(vesselRoutes, context);
+  await app.register(positionRoutes, context);
+  await app.register(alertRoutes, context);
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;

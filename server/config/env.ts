@@ -21,6 +21,8 @@ export interface Config {
   rateLimit: { public: number; perKey: number };
   /** Supervision hotline printed on every public notice (舟山条例 Art. 22); 12345 is the citizens' service hotline. */
   noticeHotline: string;
+  /** POSITION_RETENTION_DAYS: vessel position reports older than this are pruned (default 90 days). */
+  positionRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,13 @@ function flag(variable: string, value: string | undefined, fallback: boolean): b
   throw new ConfigError(variable, `"${value}" is not a boolean (true/false)`);
 }
 
+function retentionDays(value: string | undefined): number {
+  if (value === undefined || value === '') return 90;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError('POSITION_RETENTION_DAYS', `"${value}" is not a whole number of days (≥ 1)`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = oneOf('WANGGE_MODE', env.WANGGE_MODE ?? 'demo', ['demo', 'production'] as const);
   return {
@@ -88,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perKey: positiveInteger('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY, 1_200_000),
     },
     noticeHotline: env.NOTICE_HOTLINE || '12345',
+    positionRetentionDays: retentionDays(env.POSITION_RETENTION_DAYS),
   };
 }

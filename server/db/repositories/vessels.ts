@@ -1,0 +1,251 @@
+// Vessels (船舶), their positions and their membership of sea grids (formations, aquaculture zones).
+import type { Knex } from 'knex';
+import type { MultiPolygon, Polygon } from 'geojson';
+import type { PositionReport } from '../../domain/maritime/positions.ts';
+import type { FormationState, LatestPosition, VesselRef, ZoneState } from '../../domain/maritime/alerts.ts';
+
+export interface VesselRecord {
+  id: string;
+  mmsi: string | null;
+  registeredName: string;
+  type: string | null;
+  lengthM: number | null;
+  homePort: string | null;
+  owner?: { name: string | null; phone: string | null };
+  formationCode: string | null;
+  lastPosition: { time: string; lon: number; lat: number; sog: number | null; cog: number | null; onLand: boolean } | null;
+  synthetic: boolean;
+}
+
+export interface NewVessel {
+  mmsi: string | null;
+  registeredName: string;
+  type: string | null;
+  lengthM: number | null;
+  homePort: string | null;
+  ownerName: string | null;
+  ownerPhone: string | null;
+  synthetic?: boolean;
+}
+
+interface VesselRow {
+  id: string | number;
+  mmsi: string | null;
+  registered_name: string;
+  type: string | null;
+  length_m: number | null;
+  home_port: string | null;
+  owner_name: string | null;
+  owner_phone: string | null;
+  synthetic: boolean;
+  formation_code: string | null;
+  p_time: Date | string | null;
+  p_lon: number | null;
+  p_lat: number | null;
+  p_sog: number | null;
+  p_cog: number | null;
+  p_on_land: boolean | null;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function vesselQuery(knex: Knex) {
+  return knex('vessels as v')
+    .select('v.*')
+    .select(
+      knex.raw(
+        `(SELECT m.formation_code FROM formation_members m JOIN grids g ON g.code = m.formation_code AND g.valid_to IS NULL
+          WHERE m.vessel_id = v.id AND g.subkind = 'vessel_formation' AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to >= ?)
+          ORDER BY m.valid_from DESC LIMIT 1) as formation_code`,
+        [today(), today()],
+      ),
+    )
+    .select('p.time as p_time', 'p.lon as p_lon', 'p.lat as p_lat', 'p.sog as p_sog', 'p.cog as p_cog', 'p.on_land as p_on_land')
+    .joinRaw(
+      `LEFT JOIN LATERAL (SELECT time, lon, lat, sog, cog, on_land FROM vessel_positions WHERE mmsi = v.mmsi ORDER BY time DESC LIMIT 1) p ON true`,
+    );
+}
+
+function toRecord(row: VesselRow, includePersonal: boolean): VesselRecord {
+  return {
+    id: String(row.id),
+    mmsi: row.mmsi,
+    registeredName: row.registered_name,
+    type: row.type,
+    lengthM: row.length_m,
+    homePort: row.home_port,
+    ...(includePersonal ? { owner: { name: row.owner_name, phone: row.owner_phone } } : {}),
+    formationCode: row.formation_code,
+    lastPosition:
+      row.p_time === null
+        ? null
+        : { time: new Date(row.p_time).toISOString(), lon: row.p_lon!, lat: row.p_lat!, sog: row.p_sog, cog: row.p_cog, onLand: row.p_on_land === true },
+    synthetic: row.synthetic,
+  };
+}
+
+export async function listVessels(knex: Knex, options: { includePersonal: boolean; limit: number; offset: number }): Promise<{ vessels: VesselRecord[]; total: number }> {
+  const rows: VesselRow[] = await vesselQuery(knex).orderBy('v.id').limit(options.limit).offset(options.offset);
+  const [{ count }] = await knex('vessels').count<{ count: string }[]>({ count: '*' });
+  return { vessels: rows.map((r) => toRecord(r, options.includePersonal)), total: Number(count) };
+}
+
+/** A vessel by internal id, MMSI or registered name. */
+export async function findVessel(knex: Knex, key: string, options: { includePersonal: boolean }): Promise<VesselRecord | null> {
+  const query = vesselQuery(knex).where((q) => {
+    q.where('v.mmsi', key).orWhere('v.registered_name', key);
+    if (/^[0-9]{1,15}$/.test(key) && key.length !== 9) q.orWhere('v.id', key);
+  });
+  const row: VesselRow | undefined = await query.first();
+  return row ? toRecord(row, options.includePersonal) : null;
+}
+
+export class VesselConflict extends Error {
+  readonly type = 'conflict';
+  readonly status = 409;
+  constructor(readonly parameter: string, message: string) {
+    super(message);
+  }
+}
+
+export async function insertVessel(knex: Knex, vessel: NewVessel): Promise<string> {
+  const clash = await knex('vessels')
+    .select('mmsi', 'registered_name')
+    .where('registered_name', vessel.registeredName)
+    .modify((q) => (vessel.mmsi ? q.orWhere('mmsi', vessel.mmsi) : q))
+    .first();
+  if (clash) {
+    const field = clash.registered_name === vessel.registeredName ? 'registeredName' : 'mmsi';
+    throw new VesselConflict(`/${field}`, `a vessel with this ${field} is already registered`);
+  }
+  const [{ id }] = await knex('vessels')
+    .insert({
+      mmsi: vessel.mmsi,
+      registered_name: vessel.registeredName,
+      type: vessel.type,
+      length_m: vessel.lengthM,
+      home_port: vessel.homePort,
+      owner_name: vessel.ownerName,
+      owner_phone: vessel.ownerPhone,
+      synthetic: vessel.synthetic ?? false,
+    })
+    .returning('id');
+  return String(id);
+}
+
+/** The sea grid a vessel may join: a formation or aquaculture zone in force. */
+export async function findMembershipGrid(knex: Knex, code: string): Promise<{ code: string; subkind: string; divisionCode: string } | null> {
+  const row = await knex('grids')
+    .select('code', 'subkind', 'division_code')
+    .where({ code, kind: 'maritime' })
+    .whereIn('subkind', ['vessel_formation', 'aquaculture'])
+    .whereNull('valid_to')
+    .first();
+  return row ? { code: row.code, subkind: row.subkind, divisionCode: row.division_code } : null;
+}
+
+/** Joins a vessel to a sea grid from `validFrom`; an open membership of the same kind ends the day before. */
+export async function addMembership(knex: Knex, vesselId: string, gridCode: string, subkind: string, validFrom: string, validTo: string | null): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const dayBefore = new Date(Date.parse(validFrom) - 86_400_000).toISOString().slice(0, 10);
+    const open = trx('formation_members as m')
+      .select('m.id')
+      .join('grids as g', 'g.code', 'm.formation_code')
+      .where('m.vessel_id', vesselId)
+      .where('g.subkind', subkind)
+      .whereNull('m.valid_to');
+    await trx('formation_members').whereIn('id', open).update({ valid_to: trx.raw('greatest(valid_from, ?::date)', [dayBefore]) });
+    await trx('formation_members').insert({ formation_code: gridCode, vessel_id: vesselId, valid_from: validFrom, valid_to: validTo });
+  });
+}
+
+/** The latest stored report of a vessel (for the vessel → grid lookup). */
+export async function latestPosition(knex: Knex, mmsi: string): Promise<(PositionReport & { onLand: boolean }) | null> {
+  const row = await knex('vessel_positions').select('mmsi', 'time', 'lon', 'lat', 'sog', 'cog', 'on_land').where({ mmsi }).orderBy('time', 'desc').first();
+  return row ? { mmsi: row.mmsi, time: new Date(row.time), lon: row.lon, lat: row.lat, sog: row.sog, cog: row.cog, onLand: row.on_land } : null;
+}
+
+/** Latest stored report time per MMSI (epoch ms), for out-of-order counting. */
+export async function latestTimes(knex: Knex, mmsis: readonly string[]): Promise<Map<string, number>> {
+  if (mmsis.length === 0) return new Map();
+  const { rows } = await knex.raw(`SELECT mmsi, max(time) AS time FROM vessel_positions WHERE mmsi = ANY(?::text[]) GROUP BY mmsi`, [[...mmsis]]);
+  return new Map((rows as Array<{ mmsi: string; time: Date | string }>).map((r) => [r.mmsi, new Date(r.time).getTime()]));
+}
+
+const CHUNK = 20_000;
+
+// knex's binding types leave out arrays with null elements; pg sends them as SQL NULLs.
+const nullable = (values: Array<number | null>) => values as number[];
+
+/** Stores reports; the (mmsi, time) key makes a repeated report a no-op. Returns how many were new. */
+export async function storePositions(knex: Knex, reports: ReadonlyArray<PositionReport & { onLand: boolean }>): Promise<number> {
+  let stored = 0;
+  for (let start = 0; start < reports.length; start += CHUNK) {
+    const chunk = reports.slice(start, start + CHUNK);
+    const { rows } = await knex.raw(
+      `WITH ins AS (
+         INSERT INTO vessel_positions (mmsi, time, lon, lat, sog, cog, on_land)
+         SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::boolean[])
+         ON CONFLICT (mmsi, time) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS stored FROM ins`,
+      [
+        chunk.map((r) => r.mmsi),
+        chunk.map((r) => r.time.toISOString()),
+        chunk.map((r) => r.lon),
+        chunk.map((r) => r.lat),
+        nullable(chunk.map((r) => r.sog)),
+        nullable(chunk.map((r) => r.cog)),
+        chunk.map((r) => r.onLand),
+      ],
+    );
+    stored += Number(rows[0].stored);
+  }
+  return stored;
+}
+
+/** Retention: deletes reports older than `olderThanDays`; returns how many. */
+export async function pruneVesselPositions(knex: Knex, olderThanDays: number): Promise<number> {
+  return knex('vessel_positions').where('time', '<', new Date(Date.now() - olderThanDays * 86_400_000)).delete();
+}
+
+/** Land polygons (islands) for the on-land flag. */
+export async function landGeometries(knex: Knex): Promise<Array<Polygon | MultiPolygon>> {
+  const rows = await knex('islands').select(knex.raw('ST_AsGeoJSON(geom)::json as geometry'));
+  return rows.map((r: { geometry: Polygon | MultiPolygon }) => r.geometry);
+}
+
+/** Everything the alert rules look at, as it stood at `at`: formations, aquaculture zones, vessels with latest positions. */
+export async function alertState(knex: Knex, at: Date): Promise<{ formations: FormationState[]; zones: ZoneState[]; vessels: Array<{ vessel: VesselRef; position: LatestPosition | null }> }> {
+  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const { rows: latest } = await knex.raw(
+    `SELECT v.id, v.mmsi, v.registered_name, p.time, p.lon, p.lat
+     FROM vessels v LEFT JOIN LATERAL (
+       SELECT time, lon, lat FROM vessel_positions WHERE mmsi = v.mmsi AND time <= ? ORDER BY time DESC LIMIT 1) p ON true
+     ORDER BY v.id`,
+    [at.toISOString()],
+  );
+  const vessels = (latest as Array<{ id: string | number; mmsi: string | null; registered_name: string; time: Date | null; lon: number | null; lat: number | null }>).map((r) => ({
+    vessel: { id: String(r.id), mmsi: r.mmsi, registeredName: r.registered_name },
+    position: r.time === null ? null : { lon: r.lon!, lat: r.lat!, time: new Date(r.time).getTime() },
+  }));
+  const byId = new Map(vessels.map((v) => [v.vessel.id, v]));
+  const grids: Array<{ code: string; name: string; subkind: string; geometry: Polygon | MultiPolygon }> = await knex('grids')
+    .select('code', 'name', 'subkind', knex.raw('ST_AsGeoJSON(geom)::json as geometry'))
+    .where('kind', 'maritime')
+    .whereIn('subkind', ['vessel_formation', 'aquaculture'])
+    .where('valid_from', '<=', day)
+    .where((q) => q.whereNull('valid_to').orWhere('valid_to', '>', day))
+    .orderBy('code');
+  const members: Array<{ formation_code: string; vessel_id: string | number }> = await knex('formation_members')
+    .select('formation_code', 'vessel_id')
+    .where('valid_from', '<=', day)
+    .where((q) => q.whereNull('valid_to').orWhere('valid_to', '>=', day));
+  const membersOf = (code: string) => members.filter((m) => m.formation_code === code).map((m) => String(m.vessel_id));
+  return {
+    formations: grids
+      .filter((g) => g.subkind === 'vessel_formation')
+      .map((g) => ({ code: g.code, name: g.name, members: membersOf(g.code).flatMap((id) => byId.get(id) ?? []) })),
+    zones: grids.filter((g) => g.subkind === 'aquaculture').map((g) => ({ code: g.code, name: g.name, geometry: g.geometry, memberIds: new Set(membersOf(g.code)) })),
+    vessels,
+  };
+}

@@ -1,0 +1,62 @@
+// Position ingest: JSON arrays, CSV (text/csv) or raw AIS sentences (text/plain). Idempotent, out-of-order tolerant;
+// rows on land are stored and flagged; faulty rows are rejected one by one. Reports older than
+// POSITION_RETENTION_DAYS are pruned at most once an hour.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IngestReport } from '../schemas/maritime.ts';
+import { Problem } from '../schemas/resources.ts';
+import { landGeometries, latestTimes, pruneVesselPositions, storePositions } from '../db/repositories/vessels.ts';
+import { orderBatch, parsePositionCsv, parsePositionJson, parsePositionNmea, type ParsedBatch } from '../domain/maritime/positions.ts';
+import { LandMask } from '../domain/maritime/land.ts';
+import { authorize } from '../http/auth.ts';
+import { ProblemError, badRequest } from '../http/problem.ts';
+import type { RouteContext } from './context.ts';
+
+const PRUNE_EVERY_MS = 3600_000;
+
+export const positionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  let land: Promise<LandMask> | null = null;
+  let prunedAt = 0;
+
+  app.post(
+    '/v1/positions',
+    {
+      schema: {
+        tags: ['vessels'],
+        summary: 'Ingest position reports: JSON array, CSV (mmsi,time,lon,lat,sog,cog) or NMEA AIVDM/AIVDO lines',
+        response: { 200: IngestReport, 400: Problem, 401: Problem, 403: Problem, 415: Problem },
+      },
+    },
+    async (request) => {
+      authorize(request, 'plan:edit', { maritime: true });
+      const now = new Date();
+      const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      let batch: ParsedBatch;
+      if (type === 'application/json') {
+        if (!Array.isArray(request.body)) throw badRequest('a JSON body must be an array of reports', [{ pointer: '/', message: 'not an array' }]);
+        batch = parsePositionJson(request.body, now);
+      } else if (type === 'text/csv') batch = parsePositionCsv(String(request.body), now);
+      else if (type === 'text/plain') batch = parsePositionNmea(String(request.body), now);
+      else throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send application/json, text/csv or text/plain (NMEA)');
+
+      land ??= landGeometries(knex).then((geometries) => new LandMask(geometries));
+      const mask = await land;
+      const flagged = batch.reports.map((r) => ({ ...r, onLand: mask.covers(r.lon, r.lat) }));
+      const { outOfOrder } = orderBatch(batch.reports, await latestTimes(knex, [...new Set(batch.reports.map((r) => r.mmsi))]));
+      const stored = await storePositions(knex, flagged);
+      if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        await pruneVesselPositions(knex, config.positionRetentionDays);
+      }
+      return {
+        received: batch.received,
+        stored,
+        duplicates: batch.reports.length - stored,
+        outOfOrder,
+        onLand: flagged.filter((r) => r.onLand).length,
+        rejected: batch.rejected,
+        checksumErrors: batch.checksumErrors,
+      };
+    },
+  );
+};

@@ -1,0 +1,139 @@
+// Vessels, position ingest and alerts through HTTP on both backends. The sea grids are filed by the test itself
+// (a formation and an aquaculture zone at sea east of 沈家门) so it does not depend on the demo's sea grids.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { filePartition } from '../../server/db/repositories/filings.ts';
+import { codeProfile } from '../../server/domain/codes/index.ts';
+import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+
+const box = (w: number, s: number, e: number, n: number): Polygon => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+const TOWNSHIP = '330903001000';
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
+  let service: TestService;
+  let formationCode: string;
+  let zoneCode: string;
+  const call = (method: 'GET' | 'POST', url: string, key?: string, payload?: unknown, contentType?: string) =>
+    service.app.inject({
+      method,
+      url,
+      payload: payload as string | object | undefined,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(contentType ? { 'content-type': contentType } : {}) },
+    });
+  const register = (body: object) => call('POST', '/v1/vessels', 'demo-maritime', body);
+
+  beforeAll(async () => {
+    service = await startTestService(backend);
+    const filing = await service.db.knex.transaction((trx) =>
+      filePartition(trx, {
+        townshipCode: TOWNSHIP,
+        scope: 'maritime',
+        grids: [
+          { name: '测试编组', kind: 'maritime', subkind: 'vessel_formation', geometry: box(122.9, 29.8, 122.95, 29.85) },
+          { name: '测试养殖区', kind: 'maritime', subkind: 'aquaculture', geometry: box(123.2, 29.8, 123.25, 29.85) },
+        ].map((g) => ({ ...g, divisionCode: TOWNSHIP, parentCode: null, households: 0, population: 0, managingUnits: [], staff: [], synthetic: true })),
+        filedAt: new Date(Date.now() - 86_400_000),
+        approvedBy: 'test',
+        filedBy: 'test',
+        trigger: 'initial',
+        planId: null,
+        profile: codeProfile('default'),
+        continuityThreshold: 0.8,
+      }),
+    );
+    [formationCode, zoneCode] = filing.codes.allocated;
+  }, 120_000);
+  afterAll(async () => service?.close());
+
+  it('registers vessels and refuses a malformed MMSI or name, naming the field', async () => {
+    const ok = await register({ registeredName: '浙普渔61001', mmsi: '412561001', type: 'trawler', lengthM: 38, ownerName: '测试船东', ownerPhone: '17000009999' });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ registeredName: '浙普渔61001', mmsi: '412561001', warnings: [] });
+    const beacon = await register({ registeredName: '鲁荣渔58288', mmsi: '970123456' });
+    expect(beacon.statusCode).toBe(201);
+    expect(beacon.json().warnings).toHaveLength(2);
+    const badMmsi = await register({ registeredName: '浙普渔61002', mmsi: '41234567' });
+    expect(badMmsi.statusCode).toBe(400);
+    expect(badMmsi.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/mmsi']);
+    const badName = await register({ registeredName: '浙X渔1234', mmsi: '412561003' });
+    expect(badName.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/registeredName']);
+    expect((await register({ registeredName: '浙普渔61001' })).statusCode).toBe(409);
+    expect((await call('POST', '/v1/vessels', 'demo-client', { registeredName: '浙普渔61009' })).statusCode).toBe(403);
+  });
+
+  it('shows the owner only to roles entitled to personal data', async () => {
+    const asClient = (await call('GET', '/v1/vessels/412561001', 'demo-client')).json();
+    expect(asClient.registeredName).toBe('浙普渔61001');
+    expect(asClient.owner).toBeUndefined();
+    expect(JSON.stringify((await call('GET', '/v1/vessels?limit=1000', 'demo-client')).json())).not.toContain('17000009999');
+    const asAuthority = (await call('GET', `/v1/vessels/${encodeURIComponent('浙普渔61001')}`, 'demo-maritime')).json();
+    expect(asAuthority.owner).toEqual({ name: '测试船东', phone: '17000009999' });
+  });
+
+  it('stores a JSON batch once, accepts out-of-order reports, flags land and rejects the future per row', async () => {
+    const batch = [
+      { mmsi: '412561001', time: minutesAgo(10), lon: 122.91, lat: 29.82, sog: 5, cog: 90 },
+      { mmsi: '412561001', time: minutesAgo(5), lon: 122.92, lat: 29.82, sog: 5, cog: 90 },
+    ];
+    const first = (await call('POST', '/v1/positions', 'demo-maritime', batch)).json();
+    expect(first).toMatchObject({ received: 2, stored: 2, duplicates: 0, outOfOrder: 0, rejected: [] });
+    const again = (await call('POST', '/v1/positions', 'demo-maritime', batch)).json();
+    expect(again).toMatchObject({ received: 2, stored: 0, duplicates: 2 });
+    const late = (await call('POST', '/v1/positions', 'demo-maritime', [{ mmsi: '412561001', time: minutesAgo(20), lon: 122.9, lat: 29.82 }])).json();
+    expect(late).toMatchObject({ stored: 1, outOfOrder: 1 });
+    // 沈家门 town centre, on 舟山岛.
+    const mixed = (
+      await call('POST', '/v1/positions', 'demo-maritime', [
+        { mmsi: '412561009', time: minutesAgo(3), lon: 122.30, lat: 29.95 },
+        { mmsi: '412561009', time: new Date(Date.now() + 3600_000).toISOString(), lon: 122.9, lat: 29.8 },
+      ])
+    ).json();
+    expect(mixed).toMatchObject({ received: 2, stored: 1, onLand: 1 });
+    expect(mixed.rejected).toEqual([{ index: 1, pointer: '/1/time', message: expect.stringContaining('future') }]);
+    const row = await service.db.knex('vessel_positions').where({ mmsi: '412561009' }).first();
+    expect(row.on_land).toBe(true);
+    const vessel = (await call('GET', '/v1/vessels/412561001', 'demo-client')).json();
+    expect(vessel.lastPosition).toMatchObject({ lon: 122.92, lat: 29.82, onLand: false });
+  });
+
+  it('ingests CSV and NMEA, counting checksum errors', async () => {
+    const csv = `mmsi,time,lon,lat,sog,cog\n412561002,${minutesAgo(4)},122.93,29.83,3.5,180\n412561002,${minutesAgo(2)},122.93,abc,3.5,180\n`;
+    const fromCsv = (await call('POST', '/v1/positions', 'demo-maritime', csv, 'text/csv')).json();
+    expect(fromCsv).toMatchObject({ received: 2, stored: 1, rejected: [{ row: 3, pointer: 'lat' }] });
+    const nmea = '!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\n!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n';
+    const fromNmea = (await call('POST', '/v1/positions', 'demo-maritime', nmea, 'text/plain')).json();
+    expect(fromNmea).toMatchObject({ received: 2, stored: 1, checksumErrors: 1 });
+    const stored = await service.db.knex('vessel_positions').where({ mmsi: '477553000' }).first();
+    expect(stored.lat).toBeCloseTo(47.582833, 5);
+    expect((await call('POST', '/v1/positions', 'demo-maritime', '<x/>', 'application/xml')).statusCode).toBe(415);
+  });
+
+  it('lists a member far from its formation and a vessel in an aquaculture zone not its own', async () => {
+    for (const [i, name] of ['浙普渔61011', '浙普渔61012', '浙普渔61013'].entries()) {
+      const mmsi = `41256101${i + 1}`;
+      const vessel = (await register({ registeredName: name, mmsi })).json();
+      const joined = await call('POST', `/v1/vessels/${vessel.id}/formation`, 'demo-maritime', { formationCode });
+      expect(joined.statusCode).toBe(200);
+      expect(joined.json().formationCode).toBe(formationCode);
+    }
+    const positions = [
+      { mmsi: '412561011', time: minutesAgo(1), lon: 122.92, lat: 29.82 },
+      { mmsi: '412561012', time: minutesAgo(1), lon: 122.93, lat: 29.83 },
+      // 30 km east, inside the aquaculture zone.
+      { mmsi: '412561013', time: minutesAgo(1), lon: 123.22, lat: 29.82 },
+    ];
+    expect((await call('POST', '/v1/positions', 'demo-maritime', positions)).json().stored).toBe(3);
+    const { alerts } = (await call('GET', '/v1/alerts', 'demo-client')).json();
+    const mine = alerts.filter((a: { vessel: { mmsi: string } }) => a.vessel.mmsi?.startsWith('4125610'));
+    expect(mine.map((a: { kind: string; vessel: { mmsi: string }; gridCode: string }) => [a.kind, a.vessel.mmsi, a.gridCode])).toEqual(
+      expect.arrayContaining([
+        ['left_formation', '412561013', formationCode],
+        ['aquaculture_intrusion', '412561013', zoneCode],
+      ]),
+    );
+    expect(mine.some((a: { vessel: { mmsi: string } }) => a.vessel.mmsi !== '412561013')).toBe(false);
+    const refused = await call('POST', '/v1/vessels/412561011/formation', 'demo-maritime', { formationCode: '330903001000001' });
+    expect(refused.statusCode).toBe(400);
+  });
+});
