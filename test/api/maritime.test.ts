@@ -30,8 +30,8 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
         townshipCode: TOWNSHIP,
         scope: 'maritime',
         grids: [
-          { name: '测试编组', kind: 'maritime', subkind: 'vessel_formation', geometry: box(122.9, 29.8, 122.95, 29.85) },
-          { name: '测试养殖区', kind: 'maritime', subkind: 'aquaculture', geometry: box(123.2, 29.8, 123.25, 29.85) },
+          { name: '测试编组', kind: 'maritime' as const, subkind: 'vessel_formation', geometry: box(122.9, 29.8, 122.95, 29.85) },
+          { name: '测试养殖区', kind: 'maritime' as const, subkind: 'aquaculture', geometry: box(123.2, 29.8, 123.25, 29.85) },
         ].map((g) => ({ ...g, divisionCode: TOWNSHIP, parentCode: null, households: 0, population: 0, managingUnits: [], staff: [], synthetic: true })),
         filedAt: new Date(Date.now() - 86_400_000),
         approvedBy: 'test',
