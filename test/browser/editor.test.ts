@@ -234,6 +234,28 @@ describe('editor in the browser', () => {
     await page.close();
   });
 
+  it('validates the draft on the server after an edit, and loads a township\'s filed grids as one step', async () => {
+    const page = await openEditor();
+    const grid = await firstGrid();
+    await page.fill('#search-input', grid.properties.code);
+    await page.click(`#search-results li[data-code="${grid.properties.code}"]`);
+    await page.click('#grid-card button:not(.close)');
+    await expect.poll(() => page.textContent('#validation-panel .summary'), { timeout: 30_000 }).toMatch(/个错误|个警告|未发现问题/);
+    // A report from the server, not the "route not available" or "request failed" notice.
+    expect(await page.locator('#validation-panel .notice').count()).toBe(0);
+    expect(await page.locator('#validation-panel li[data-rule]').count()).toBeGreaterThan(0);
+
+    const township = await page.inputValue('#draft-township');
+    expect(township).toBe(`${(grid.properties as unknown as { divisionCode: string }).divisionCode.slice(0, 9)}000`);
+    const filed = (await service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().numberMatched as number;
+    await page.click('#load-filed');
+    const count = () => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state.features.length);
+    await expect.poll(count).toBe(1 + filed);
+    await page.keyboard.press('Control+z');
+    await expect.poll(count).toBe(1);
+    await page.close();
+  });
+
   it('adds an external raster basemap only when asked with ?basemap=', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const tileRequests: string[] = [];

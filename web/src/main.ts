@@ -7,7 +7,7 @@ import { ApiError, api, type Division, type DivisionFeature, type Finding, type 
 import { localFindings } from './edit/checks.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { VertexIndex } from './edit/snapping.ts';
-import type { EditError, EditorState } from './edit/state.ts';
+import type { DraftProperties, EditError, EditorState } from './edit/state.ts';
 import { language, onLanguageChange, setLanguage, t, translateDom } from './i18n/index.ts';
 import { externalBasemap, externalBasemapUrl, ownStyle } from './map/basemap.ts';
 import { gridMapData, householdDensityPoints, islandCoverage } from './map/data.ts';
@@ -66,6 +66,11 @@ function fitTo(geometry: Geometry): void {
   map.fitBounds([minX, minY, maxX, maxY], FIT);
 }
 
+function draftPropertiesOf(grid: GridFeature): Partial<DraftProperties> {
+  const { code, name, kind, subkind, divisionCode, households, staff, managingUnits } = grid.properties;
+  return { code, name, kind, subkind, divisionCode, households, staff, managingUnits };
+}
+
 function showCard(code: string | null): void {
   ui.cardCode = code;
   highlightGrid(map, code);
@@ -80,7 +85,7 @@ function showCard(code: string | null): void {
     copyToDraft: () => {
       const p = grid.properties;
       if (!ui.township) ui.township = `${p.divisionCode.slice(0, 9)}000`;
-      editor?.dispatch({ type: 'add', geometry: grid.geometry, properties: { code: p.code, name: p.name, kind: p.kind, subkind: p.subkind, households: p.households } });
+      editor?.dispatch({ type: 'add', geometry: grid.geometry, properties: draftPropertiesOf(grid) });
     },
   });
 }
@@ -92,7 +97,14 @@ function renderEditing(): void {
     run,
     chooseTownship: (code) => {
       ui.township = code || null;
+      renderEditing();
       scheduleValidation();
+    },
+    loadFiled: () => {
+      const prefix = ui.township?.slice(0, 9);
+      const grids = data.grids.filter((g) => prefix && g.properties.divisionCode.startsWith(prefix));
+      ui.error = editor?.dispatch({ type: 'load', grids: grids.map((g) => ({ geometry: g.geometry, properties: draftPropertiesOf(g) })) });
+      renderEditing();
     },
   });
 }
@@ -146,7 +158,7 @@ async function validate(): Promise<void> {
   renderFindings();
   const collection: FeatureCollection = {
     type: 'FeatureCollection',
-    features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, divisionCode: ui.township, parentCode: null } })),
+    features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, parentCode: null } })),
   };
   let view: ValidationView;
   try {

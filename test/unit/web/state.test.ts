@@ -90,6 +90,26 @@ describe('editor state', () => {
     expect(twoParts.features[0].geometry.type).toBe('MultiPolygon');
   });
 
+  it('loads several grids as one undoable step, keeping their codes', () => {
+    const state = run([
+      { type: 'add', geometry: polygonOf('apart') },
+      {
+        type: 'load',
+        grids: [
+          { geometry: west, properties: { code: '330903001001001', divisionCode: '330903001001' } },
+          { geometry: east, properties: { code: '330903001001002', divisionCode: '330903001001' } },
+        ],
+      },
+    ]);
+    expect(state.features.map((f) => [f.id, f.properties.code])).toEqual([
+      ['d1', null],
+      ['d2', '330903001001001'],
+      ['d3', '330903001001002'],
+    ]);
+    expect(run([{ type: 'undo' }], state).features.map((f) => f.id)).toEqual(['d1']);
+    expect(applyEdit(state, { type: 'load', grids: [] }).error).toBe('empty-geometry');
+  });
+
   it('reshape and remove are undoable one step at a time', () => {
     const moved = { ...east };
     const state = run([

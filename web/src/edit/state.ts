@@ -10,7 +10,11 @@ export interface DraftProperties {
   name: string;
   kind: GridKind;
   subkind: Grid['subkind'];
+  /** Village or community of the grid when known (copied from the registry); the server checks the code prefix against it. */
+  divisionCode: string | null;
   households: number;
+  staff: Grid['staff'];
+  managingUnits: Grid['managingUnits'];
 }
 
 export type DraftFeature = Feature<Areal, DraftProperties> & { id: string };
@@ -29,6 +33,8 @@ export interface EditorState extends Snapshot {
 
 export type Edit =
   | { type: 'add'; geometry: Areal; properties?: Partial<DraftProperties> }
+  /** Brings several grids in as one step, e.g. a township's filed partition to start a plan from. */
+  | { type: 'load'; grids: { geometry: Areal; properties: Partial<DraftProperties> }[] }
   | { type: 'reshape'; id: string; geometry: Areal }
   | { type: 'remove'; ids: string[] }
   | { type: 'split'; id: string; line: LineString }
@@ -55,7 +61,7 @@ function newFeature(state: EditorState, geometry: Areal, properties: Partial<Dra
     type: 'Feature',
     id: `d${state.serial}`,
     geometry: singlePartAsPolygon(geometry),
-    properties: { code: null, name: nameDraft(state.serial), kind: 'comprehensive', subkind: null, households: 0, ...properties },
+    properties: { code: null, name: nameDraft(state.serial), kind: 'comprehensive', subkind: null, divisionCode: null, households: 0, staff: [], managingUnits: [], ...properties },
   };
 }
 
@@ -75,6 +81,11 @@ export function applyEdit(state: EditorState, edit: Edit, nameDraft: NameDraft =
     case 'add': {
       const feature = newFeature(state, edit.geometry, edit.properties ?? {}, nameDraft);
       return { state: commit(state, { features: [...state.features, feature], selection: [feature.id], serial: state.serial + 1 }) };
+    }
+    case 'load': {
+      if (edit.grids.length === 0) return { state, error: 'empty-geometry' };
+      const added = edit.grids.map((g, i) => newFeature({ ...state, serial: state.serial + i }, g.geometry, g.properties, nameDraft));
+      return { state: commit(state, { features: [...state.features, ...added], selection: [], serial: state.serial + added.length }) };
     }
     case 'reshape': {
       const target = byId(edit.id);

@@ -23,7 +23,11 @@ const BUTTONS: [ShortcutAction, MessageKey, string][] = [
   ['redo', 'edit.redo', 'Ctrl+Y'],
 ];
 
-export function renderEditPanel(el: HTMLElement, view: EditPanelView, actions: { run(action: ShortcutAction): void; chooseTownship(code: string): void }): void {
+export function renderEditPanel(
+  el: HTMLElement,
+  view: EditPanelView,
+  actions: { run(action: ShortcutAction): void; chooseTownship(code: string): void; loadFiled(): void },
+): void {
   el.replaceChildren();
   const heading = document.createElement('h2');
   heading.textContent = t('edit.title');
@@ -36,6 +40,11 @@ export function renderEditPanel(el: HTMLElement, view: EditPanelView, actions: {
   for (const d of view.townships) select.append(new Option(`${d.name} ${d.code}`, d.code, false, d.code === view.township));
   select.addEventListener('change', () => actions.chooseTownship(select.value));
   label.append(select);
+  const load = document.createElement('button');
+  load.id = 'load-filed';
+  load.textContent = t('edit.loadFiled');
+  load.disabled = view.township === null;
+  load.addEventListener('click', actions.loadFiled);
   const toolbar = document.createElement('div');
   toolbar.className = 'toolbar';
   const disabled: Partial<Record<ShortcutAction, boolean>> = {
@@ -61,7 +70,7 @@ export function renderEditPanel(el: HTMLElement, view: EditPanelView, actions: {
   const hint = document.createElement('p');
   hint.className = 'hint';
   hint.textContent = t(`edit.hint.${view.tool}`);
-  el.append(heading, label, toolbar, count, hint);
+  el.append(heading, label, load, toolbar, count, hint);
   if (view.error) {
     const error = document.createElement('p');
     error.className = 'error';
