@@ -23,7 +23,7 @@ import {
   roundArea,
   splitAlongLine,
 } from '../server/domain/geodata/land.ts';
-import { nodeBoundaries } from '../server/domain/geodata/noding.ts';
+import { nodeBoundaries } from '../server/domain/geometry/noding.ts';
 import { partitionBySeeds, type LandPiece } from '../server/domain/geodata/partition.ts';
 import { allocateIntegers, gaussian, mulberry32, randomInt, type Random } from '../server/domain/geodata/random.ts';
 import {

@@ -1,9 +1,11 @@
 // From regions of H3 cells to grid polygons that tile the division exactly: dissolve each region's
 // cells (cellsToMultiPolygon), smooth the hexagon staircase on boundaries shared by two grids (both
-// sides move the same vertices, so the tiling is kept), then clip to the division part where needed.
+// sides move the same vertices, so the tiling is kept), clip to the division part where needed, then node
+// every boundary so neighbours and the division share vertex sequences.
 import { featureCollection, intersect, multiPolygon, polygon } from '@turf/turf';
 import { cellsToMultiPolygon } from 'h3-js';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { nodeBoundaries } from '../geometry/noding.ts';
 import type { AreaGeometry } from './types.ts';
 import type { Assignment } from './regions.ts';
 import type { UnitGraph } from './units.ts';
@@ -101,6 +103,9 @@ function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 4)
   }
 }
 
+/** The rules engine's tiling check counts a vertex within 1e-9° (~0.1 mm) as on a segment: node at the same scale. */
+const NODING_TOLERANCE_DEG = 1e-9;
+
 /** Grid geometry per region (null for an empty region), tiling the division. */
 export function regionGeometries(graph: UnitGraph, members: number[][], edgeLengthDeg: number): Array<AreaGeometry | null> {
   const outlines: Outline[] = [];
@@ -130,5 +135,13 @@ export function regionGeometries(graph: UnitGraph, members: number[][], edgeLeng
     const clipped = intersect(featureCollection<Polygon | MultiPolygon>([multiPolygon(o.polygons), polygon(graph.parts[o.part].rings)]));
     polygons[o.region].push(...polygonsOf(clipped?.geometry));
   }
-  return polygons.map((p) => (p.length > 0 ? asAreaGeometry(p) : null));
+  // Clipping drops division vertices that are exactly collinear in decimal arithmetic (the noded demo
+  // boundaries are full of them); geodesic area is not additive over such T-junctions (9 m² on 六横镇).
+  const present = polygons.flatMap((p, r) => (p.length > 0 ? [r] : []));
+  const division: MultiPolygon = { type: 'MultiPolygon', coordinates: graph.parts.map((part) => part.rings) };
+  const [, ...noded] = nodeBoundaries([division, ...present.map((r): MultiPolygon => ({ type: 'MultiPolygon', coordinates: polygons[r] }))], NODING_TOLERANCE_DEG);
+  const out: Array<AreaGeometry | null> = polygons.map(() => null);
+  present.forEach((r, i) => (out[r] = asAreaGeometry(noded[i].coordinates)));
+  return out;
 }
+

@@ -3,7 +3,7 @@ import * as turf from '@turf/turf';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { multiPolygonOf } from '../../../server/domain/geodata/land.ts';
-import { nodeBoundaries } from '../../../server/domain/geodata/noding.ts';
+import { nodeBoundaries } from '../../../server/domain/geometry/noding.ts';
 import { findTilingDefects } from '../../../server/domain/rules/index.ts';
 
 // test/fixtures/geodata/rounded-split.geojson: a parent cut in two, with the cut's corner rounded off the parent's edge.
