@@ -1,0 +1,71 @@
+// `npm run import -- file.zip --division 330903001000 [--plan <id>] [--crs gcj02] [--format shapefile]`
+// Imports a grid file (GeoJSON, zipped Shapefile, KML, CSV with WKT) into a draft plan on the API's code path
+// (importIntoPlan: all or nothing, revalidated, audited). Without --plan a new empty draft is created for the
+// township. Progress on stderr, the per-feature report on stdout.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config/env.ts';
+import { migrateToLatest, openDatabase } from '../server/db/database.ts';
+import { ProblemError } from '../server/http/problem.ts';
+import { isInputCrs, type InputCrs } from '../server/domain/crs/index.ts';
+import { FormatError, TRANSFER_FORMATS, type TransferFormat } from '../server/domain/formats/index.ts';
+import type { Principal } from '../server/domain/access/roles.ts';
+import { createPlan, planEtag, visiblePlan } from '../server/workflow/plans.ts';
+import { importIntoPlan } from '../server/routes/transfer.ts';
+
+const USAGE = 'usage: npm run import -- <file.geojson|.zip|.kml|.csv> --division <12-digit township code> [--plan <id>] [--crs wgs84|cgcs2000|gcj02|bd09] [--format geojson|shapefile|kml|csv]';
+const BY_EXTENSION: Record<string, TransferFormat> = { '.geojson': 'geojson', '.json': 'geojson', '.zip': 'shapefile', '.kml': 'kml', '.csv': 'csv' };
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { division: { type: 'string' }, plan: { type: 'string' }, crs: { type: 'string' }, format: { type: 'string' } },
+});
+const file = positionals[0] ?? fail('name the file to import');
+if (!values.division || !/^\d{12}$/.test(values.division)) fail('--division: the 12-digit township code');
+if (values.plan !== undefined && !/^\d+$/.test(values.plan)) fail(`--plan: a plan id, got ${values.plan}`);
+if (values.crs !== undefined && !isInputCrs(values.crs)) fail(`--crs: wgs84, cgcs2000, gcj02 or bd09, got ${values.crs}`);
+const format = (values.format ?? BY_EXTENSION[path.extname(file).toLowerCase()]) as TransferFormat | undefined;
+if (!format || !TRANSFER_FORMATS.includes(format)) fail(`--format: ${TRANSFER_FORMATS.join(', ')} (cannot tell from ${path.basename(file)})`);
+const division = values.division;
+
+// The operator at the console acts as an administrator of the one township named on the command line.
+const operator: Principal = { id: null, name: `import CLI (${process.env.USER ?? 'operator'})`, role: 'admin', scopePrefix: division.slice(0, 9) };
+
+function progressBar(done: number, total: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} grids`);
+}
+
+const config = loadConfig();
+const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: path.join(config.dataDir, 'pglite') });
+try {
+  await migrateToLatest(db.knex);
+  const bytes = new Uint8Array(readFileSync(file));
+  const plan = values.plan
+    ? await visiblePlan(db.knex, operator, values.plan)
+    : await createPlan(db.knex, operator, { townshipCode: division, trigger: 'scale_change', description: `imported from ${path.basename(file)}`, start: 'empty' });
+  if (plan.townshipCode !== division) fail(`plan ${plan.id} belongs to ${plan.townshipCode}, not ${division}`);
+  process.stderr.write(`${format} ${path.basename(file)} → plan ${plan.id} (${plan.townshipCode})\n`);
+  const result = await importIntoPlan(db.knex, operator, plan.id, planEtag(plan), { bytes, format, crs: (values.crs as InputCrs | undefined) ?? null }, config, progressBar);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const { plan: after, ...report } = result;
+  process.stdout.write(JSON.stringify({ planId: after.id, version: after.version, ...report, findings: after.report?.counts ?? null }, null, 2) + '\n');
+} catch (error) {
+  if (error instanceof FormatError) process.stderr.write(`\n${error.type}: ${error.message}\n`);
+  else if (!(error instanceof ProblemError)) throw error;
+  else {
+    process.stderr.write(`\n${error.title}: ${error.detail ?? ''}\n`);
+    for (const e of error.errors) process.stderr.write(`  ${e.pointer}: ${e.message}\n`);
+  }
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}

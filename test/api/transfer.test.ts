@@ -1,0 +1,193 @@
+// Import and export through HTTP on both backends: the demo's 沈家门 filed partition exported in every format and
+// imported into an empty draft gives the same codes and geometries (within 1e-7°); plan export; and every bad input
+// of issue 9 answered with problem+json and nothing written.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { readGridFile, type TransferFormat } from '../../server/domain/formats/index.ts';
+import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { fixture, maxDeviation } from '../unit/formats/support.ts';
+
+const TOWNSHIP = '330903001000';
+const MEDIA: Record<TransferFormat, string> = { geojson: 'application/geo+json', shapefile: 'application/zip', kml: 'application/vnd.google-earth.kml+xml', csv: 'text/csv' };
+type Area = Polygon | MultiPolygon;
+
+describe.each(BACKENDS)('import and export on %s', (backend) => {
+  let service: TestService;
+  let filed: Map<string, Area>;
+
+  const get = (url: string, key = 'demo-planner') => service.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+  const upload = (id: string, body: Uint8Array | string | Readable, contentType: string, etag?: string, query = '', headers: Record<string, string> = {}) =>
+    service.app.inject({
+      method: 'POST',
+      url: `/v1/plans/${id}/import${query}`,
+      payload: typeof body === 'string' || body instanceof Readable ? body : Buffer.from(body),
+      headers: { authorization: 'Bearer demo-planner', 'content-type': contentType, ...(etag ? { 'if-match': etag } : {}), ...headers },
+    });
+  async function emptyPlan(): Promise<{ id: string; etag: string }> {
+    const res = await service.app.inject({ method: 'POST', url: '/v1/plans', headers: { authorization: 'Bearer demo-planner' }, payload: { townshipCode: TOWNSHIP, trigger: 'scale_change', start: 'empty' } });
+    expect(res.statusCode).toBe(201);
+    return { id: res.json().id, etag: res.headers.etag as string };
+  }
+  async function planGeometries(id: string): Promise<Map<string, Area>> {
+    const features: Array<{ properties: { code: string }; geometry: Area }> = (await get(`/v1/plans/${id}/grids`)).json().features;
+    return new Map(features.map((f) => [f.properties.code, f.geometry]));
+  }
+  async function expectUntouched(id: string) {
+    const plan = (await get(`/v1/plans/${id}`)).json();
+    expect(plan.version).toBe(1);
+    expect((await planGeometries(id)).size).toBe(0);
+  }
+
+  beforeAll(async () => {
+    service = await startTestService(backend);
+    const grids = (await get(`/v1/grids?division=${TOWNSHIP}&limit=10000`)).json().features as Array<{ properties: { code: string }; geometry: Area }>;
+    filed = new Map(grids.map((f) => [f.properties.code, f.geometry]));
+    expect(filed.size).toBeGreaterThan(5);
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it.each(['geojson', 'shapefile', 'kml', 'csv'] as const)('round-trips the filed 沈家门 partition through %s', async (format) => {
+    const exported = await get(`/v1/grids/export?division=${TOWNSHIP}&format=${format}`, 'demo-registrar');
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-disposition']).toMatch(new RegExp(`attachment; filename="grids-${TOWNSHIP}\\.(geojson|zip|kml|csv)"`));
+    expect(Number(exported.headers['x-feature-count'])).toBe(filed.size);
+    if (format === 'shapefile') expect(Object.keys(unzipSync(exported.rawPayload))).toContain(`grids-${TOWNSHIP}.prj`);
+
+    const { id, etag } = await emptyPlan();
+    const res = await upload(id, exported.rawPayload, MEDIA[format], etag, `?format=${format}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json();
+    expect(report.imported).toBe(filed.size);
+    expect(report.skipped).toEqual([]);
+    expect(report.plan.version).toBe(2);
+    expect(report.plan.report.findings).toBeInstanceOf(Array);
+    expect(res.headers.etag).toBe(`"plan-${id}-v2"`);
+
+    const imported = await planGeometries(id);
+    expect([...imported.keys()].sort()).toEqual([...filed.keys()].sort());
+    for (const [code, geometry] of filed) expect(maxDeviation(imported.get(code)!, geometry), code).toBeLessThanOrEqual(1e-7);
+
+    // The plan's own export reads back to the same grids.
+    const planFile = await get(`/v1/plans/${id}/export?format=${format}`);
+    expect(planFile.headers['content-disposition']).toContain(`plan-${id}-v2`);
+    const back = await readGridFile(new Uint8Array(planFile.rawPayload), format, null);
+    expect(back.rejected).toEqual([]);
+    for (const g of back.grids) expect(maxDeviation(g.geometry, filed.get(g.code!)!)).toBeLessThanOrEqual(1e-7);
+  });
+
+  it('exports the partition of a past date and refuses an unknown format', async () => {
+    const past = await get(`/v1/grids/export?division=${TOWNSHIP}&at=2000-01-01`, 'demo-registrar');
+    expect(past.statusCode).toBe(200);
+    expect(past.json().features).toEqual([]);
+    const gpkg = await get(`/v1/grids/export?division=${TOWNSHIP}&format=geopackage`, 'demo-registrar');
+    expect(gpkg.statusCode).toBe(400);
+    expect(gpkg.json().errors[0].pointer).toBe('format');
+  });
+
+  it('refuses a zip that is not a shapefile, and zip-slip paths, writing nothing', async () => {
+    const { id, etag } = await emptyPlan();
+    const notShp = await upload(id, zipSync({ 'notes.txt': strToU8('网格') }), 'application/zip', etag);
+    expect(notShp.statusCode).toBe(400);
+    expect(notShp.headers['content-type']).toMatch(/problem\+json/);
+    expect(notShp.json().type).toMatch(/not-a-shapefile$/);
+    const entries = unzipSync(fixture('two-grids-gdal.zip'));
+    const slip = await upload(id, zipSync({ ...entries, '../evil.shp': entries['two-grids.shp'] }), 'application/zip', etag);
+    expect(slip.statusCode).toBe(400);
+    expect(slip.json()).toMatchObject({ type: expect.stringMatching(/unsafe-zip-entry$/), errors: [{ pointer: '../evil.shp' }] });
+    await expectUntouched(id);
+  });
+
+  it('refuses a shapefile without .prj unless crs= says it, and a .prj or crs it cannot place', async () => {
+    const { id, etag } = await emptyPlan();
+    const { 'two-grids.prj': _prj, ...noPrj } = unzipSync(fixture('two-grids-gdal.zip'));
+    const missing = await upload(id, zipSync(noPrj), 'application/zip', etag);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toMatchObject({ type: expect.stringMatching(/missing-prj$/), errors: [{ pointer: 'crs' }] });
+    const tokyo = 'GEOGCS["GCS_Tokyo",DATUM["D_Tokyo",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+    const unknown = await upload(id, zipSync({ ...noPrj, 'two-grids.prj': strToU8(tokyo) }), 'application/zip', etag);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ type: expect.stringMatching(/unknown-crs$/), errors: [{ pointer: 'prj' }] });
+    const badCrs = await upload(id, fixture('two-grids.geojson'), 'application/geo+json', etag, '?crs=epsg3857');
+    expect(badCrs.statusCode).toBe(400);
+    expect(badCrs.json().errors[0].pointer).toBe('crs');
+    await expectUntouched(id);
+    const said = await upload(id, zipSync(noPrj), 'application/zip', etag, '?crs=cgcs2000');
+    expect(said.statusCode, said.body).toBe(200);
+    expect(said.json().features.map((f: { code: string }) => f.code)).toEqual(['330903001001001', '330903001001002']);
+  });
+
+  it('rejects mixed geometry types feature by feature and imports none of them', async () => {
+    const { id, etag } = await emptyPlan();
+    const res = await upload(id, fixture('mixed-geometry.geojson'), 'application/geo+json', etag);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().detail).toContain('nothing was imported');
+    expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/features/1/geometry/type', '/features/2/geometry/type']);
+    await expectUntouched(id);
+  });
+
+  it('drops Z values with a note on the feature', async () => {
+    const { id, etag } = await emptyPlan();
+    const res = await upload(id, fixture('three-d.geojson'), 'application/geo+json', etag);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().features[0].notes.join(' ')).toMatch(/Z .*dropped/);
+    const [geometry] = (await planGeometries(id)).values();
+    expect(JSON.stringify(geometry)).not.toContain('5.5');
+  });
+
+  it('answers a 200 MB upload with 413 problem+json before reading it', async () => {
+    const { id, etag } = await emptyPlan();
+    let pulled = 0;
+    const body = new Readable({
+      read() {
+        pulled += 1;
+        this.push(pulled > 4 ? null : Buffer.alloc(64 * 1024));
+      },
+    });
+    const res = await upload(id, body, 'application/zip', etag, '', { 'content-length': String(200 * 1024 * 1024) });
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.json().type).toMatch(/payload-too-large$/);
+    await expectUntouched(id);
+  });
+
+  describe('KML with a network link', () => {
+    let linkHost: Server;
+    let requests = 0;
+    beforeAll(async () => {
+      linkHost = createServer((_req, res) => {
+        requests += 1;
+        res.end('<kml/>');
+      });
+      await new Promise<void>((resolve) => linkHost.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(() => new Promise<void>((resolve) => linkHost.close(() => resolve())));
+
+    it('imports the placemarks, lists the link as skipped and never contacts its host', async () => {
+      const { port } = linkHost.address() as AddressInfo;
+      const kml = new TextDecoder().decode(fixture('network-link.kml')).replace('LINK_HOST', `127.0.0.1:${port}`);
+      const { id, etag } = await emptyPlan();
+      const res = await upload(id, kml, 'application/vnd.google-earth.kml+xml', etag);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().imported).toBe(1);
+      expect(res.json().skipped).toEqual([{ index: 0, pointer: '/NetworkLink/0', message: expect.stringContaining(`http://127.0.0.1:${port}/grids.kml`) }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(requests).toBe(0);
+    });
+  });
+
+  it('needs If-Match and a key, and keeps other townships out', async () => {
+    const { id } = await emptyPlan();
+    expect((await upload(id, fixture('two-grids.geojson'), 'application/geo+json')).statusCode).toBe(428);
+    const anonymous = await service.app.inject({ method: 'POST', url: `/v1/plans/${id}/import`, payload: Buffer.from(fixture('two-grids.geojson')), headers: { 'content-type': 'application/geo+json' } });
+    expect(anonymous.statusCode).toBe(401);
+    const other = await service.app.inject({ method: 'GET', url: `/v1/plans/${id}/export`, headers: { authorization: 'Bearer demo-planner-changguo' } });
+    expect(other.statusCode).toBe(403);
+    await expectUntouched(id);
+  });
+});
