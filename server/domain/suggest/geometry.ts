@@ -39,9 +39,9 @@ const key = (part: number, p: Position) => `${part}:${Math.round(p[0] * 1e10)}:$
 /**
  * Laplacian smoothing of vertices that lie inside an arc shared by exactly two outlines (not on a
  * junction, not on the outer edge, which must keep covering the division). Each move is capped at
- * `maxShift` (a third of a hexagon edge), which keeps distinct arcs from crossing.
+ * `maxShift` (half a hexagon edge): arcs on either side of a one-cell neck are √3 edges apart, so they never cross.
  */
-function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 4): void {
+function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 12): void {
   const uses = new Map<string, { count: number; around: Set<string> }>();
   for (const o of outlines) {
     for (const rings of o.polygons) {
@@ -125,7 +125,7 @@ export function regionGeometries(graph: UnitGraph, members: number[][], edgeLeng
       });
     }
   });
-  smoothSharedArcs(outlines, edgeLengthDeg / 3);
+  smoothSharedArcs(outlines, edgeLengthDeg / 2);
   const polygons: Position[][][][] = members.map(() => []);
   for (const o of outlines) {
     if (o.interiorOnly) {

@@ -4,7 +4,7 @@ import Flatbush from 'flatbush';
 import { area, feature, featureCollection, intersect, pointOnFeature } from '@turf/turf';
 import type { Feature } from 'geojson';
 import { polygonsOf, regionGeometries, regionMembers } from './geometry.ts';
-import { growRegions, improveRegions, rebalanceChains, regionCount, type Assignment } from './regions.ts';
+import { growRegions, improveRegions, rebalanceChains, recombineRegions, regionCount, type Assignment } from './regions.ts';
 import { qualityReport, type ReportedGrid } from './report.ts';
 import {
   GRID_BAND,
@@ -262,6 +262,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
 
   const initial = Int32Array.from(owner);
   rebalanceChains(graph, owner, band, regions);
+  if (filed.length === 0) recombineRegions(graph, owner, { band, regions });
   const moves = improveRegions(graph, owner, {
     band,
     regions,

@@ -230,10 +230,15 @@ export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: House
       const from = steps[i];
       const to = steps[i + 1];
       let shifted = 0;
+      // Units of `from` touching `to`, found once per step and extended as the border moves: no full scan per move.
+      const border = new Set<number>();
+      for (let u = 0; u < owner.length; u++) {
+        if (owner[u] === from && graph.neighbours[u].some((v) => owner[v] === to)) border.add(u);
+      }
       for (let guard = 0; guard < 200 && shifted < amount; guard++) {
         let best = -1;
         let bestScore = -Infinity;
-        for (let u = 0; u < owner.length; u++) {
+        for (const u of [...border].sort((x, y) => x - y)) {
           if (owner[u] !== from || graph.households[u] > amount - shifted + band.ideal * 0.05) continue;
           let inTo = 0;
           for (const v of graph.neighbours[u]) if (owner[v] === to) inTo++;
@@ -245,6 +250,8 @@ export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: House
           }
         }
         if (best < 0) break;
+        border.delete(best);
+        for (const v of graph.neighbours[best]) if (owner[v] === from) border.add(v);
         owner[best] = to;
         households[from] -= graph.households[best];
         households[to] += graph.households[best];
@@ -314,4 +321,119 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
     if (movedThisPass === 0) break;
   }
   return moves;
+}
+
+export interface RecombineOptions {
+  band: HouseholdBand;
+  regions: number;
+  passes?: number;
+}
+
+/** Straight cut directions tried when re-splitting a merged pair (every 22.5°). */
+const CUT_DIRECTIONS = Array.from({ length: 8 }, (_, i) => [Math.cos((i * Math.PI) / 8), Math.sin((i * Math.PI) / 8)] as const);
+/** Weight of the shape term against the band penalty: a compact blob costs 1, a two-to-one strip about 1.3. */
+const SHAPE_WEIGHT = 2;
+
+/**
+ * ReCom-style recombination (GerryChain's merge-and-split, made greedy and deterministic): merge two
+ * neighbouring regions and re-split the merged units along a straight line, trying eight directions
+ * and, per direction, the cut position with the best band fit. The split is kept when both halves are
+ * connected and the band penalty plus `SHAPE_WEIGHT ·` shape cost of the pair goes down. Shape cost is
+ * boundary edges² / (48 · units): 1 for a hexagonal blob, growing with elongation and ragged edges.
+ * Returns the number of pairs re-split.
+ */
+export function recombineRegions(graph: UnitGraph, owner: Assignment, options: RecombineOptions): number {
+  const { band, regions } = options;
+  const members: number[][] = Array.from({ length: regions }, () => []);
+  for (let u = 0; u < owner.length; u++) if (owner[u] >= 0) members[owner[u]].push(u);
+  const cosLat = Math.cos((graph.lat[0] * Math.PI) / 180);
+  const households = (units: readonly number[]) => units.reduce((s, u) => s + graph.households[u], 0);
+  const inSide = new Int32Array(owner.length).fill(-1);
+  // Boundary edges of a unit set marked in inSide with `mark`: hexagon sides not shared with a unit of the same set.
+  const shape = (units: readonly number[], mark: number): number => {
+    let edges = 0;
+    for (const u of units) {
+      let same = 0;
+      for (const v of graph.neighbours[u]) if (inSide[v] === mark) same++;
+      edges += 6 - same;
+    }
+    return units.length > 0 ? (edges * edges) / (48 * units.length) : 0;
+  };
+  const connected = (units: readonly number[], mark: number): boolean => {
+    if (units.length === 0) return false;
+    const seen = new Set<number>([units[0]]);
+    const queue = [units[0]];
+    for (let i = 0; i < queue.length; i++) {
+      for (const v of graph.neighbours[queue[i]]) {
+        if (inSide[v] === mark && !seen.has(v)) {
+          seen.add(v);
+          queue.push(v);
+        }
+      }
+    }
+    return seen.size === units.length;
+  };
+  const cost = (a: readonly number[], b: readonly number[]): number => {
+    for (const u of a) inSide[u] = 0;
+    for (const u of b) inSide[u] = 1;
+    const c = penalty(households(a), band) + penalty(households(b), band) + SHAPE_WEIGHT * (shape(a, 0) + shape(b, 1));
+    for (const u of a) inSide[u] = -1;
+    for (const u of b) inSide[u] = -1;
+    return c;
+  };
+
+  let resplit = 0;
+  for (let pass = 0; pass < (options.passes ?? 3); pass++) {
+    let changed = 0;
+    for (let r = 0; r < regions; r++) {
+      const pairs = new Set<number>();
+      for (const u of members[r]) for (const v of graph.neighbours[u]) if (owner[v] > r) pairs.add(owner[v]);
+      for (const s of [...pairs].sort((a, b) => a - b)) {
+        const a = members[r];
+        const b = members[s];
+        if (a.length === 0 || b.length === 0 || graph.component[a[0]] !== graph.component[b[0]]) continue;
+        const merged = [...a, ...b];
+        if (merged.some((u) => graph.component[u] !== graph.component[a[0]])) continue;
+        const total = households(merged);
+        let best = cost(a, b) - 1e-9;
+        let bestSplit: [number[], number[]] | null = null;
+        for (const [dx, dy] of CUT_DIRECTIONS) {
+          const sorted = merged
+            .map((u) => ({ u, t: graph.lon[u] * cosLat * dx + graph.lat[u] * dy }))
+            .sort((p, q) => p.t - q.t || p.u - q.u);
+          let running = 0;
+          let cut = -1;
+          let cutPenalty = Infinity;
+          for (let i = 0; i + 1 < sorted.length; i++) {
+            running += graph.households[sorted[i].u];
+            const p = penalty(running, band) + penalty(total - running, band);
+            if (p < cutPenalty) {
+              cutPenalty = p;
+              cut = i + 1;
+            }
+          }
+          if (cut < 0 || cutPenalty >= best) continue;
+          const first = sorted.slice(0, cut).map((p) => p.u);
+          const second = sorted.slice(cut).map((p) => p.u);
+          const c = cost(first, second);
+          if (c >= best) continue;
+          for (const u of first) inSide[u] = 0;
+          for (const u of second) inSide[u] = 1;
+          const ok = connected(first, 0) && connected(second, 1);
+          for (const u of merged) inSide[u] = -1;
+          if (!ok) continue;
+          best = c;
+          bestSplit = [first.sort((x, y) => x - y), second.sort((x, y) => x - y)];
+        }
+        if (!bestSplit) continue;
+        [members[r], members[s]] = bestSplit;
+        for (const u of members[r]) owner[u] = r;
+        for (const u of members[s]) owner[u] = s;
+        changed++;
+      }
+    }
+    resplit += changed;
+    if (changed === 0) break;
+  }
+  return resplit;
 }
