@@ -225,6 +225,18 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
     expect((await call('GET', `/v1/plans/${id}`, 'planner')).json().status).toBe('approved');
   });
 
+  it('starts a plan from the demo partition of 沈家门街道 that passes every error rule', async () => {
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: { authorization: 'Bearer demo-planner' },
+      payload: { townshipCode: '330903001000', trigger: 'population_movement', start: 'filed' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().report.counts.error).toBe(0);
+    expect((await call('GET', `/v1/plans/${res.json().id}/grids`, 'reviewer')).json().features.length).toBeGreaterThan(100);
+  });
+
   it('verifies the filing hash chain and detects a tampered record', async () => {
     const verdict = (await call('GET', '/v1/filings/verify')).json();
     expect(verdict).toEqual({ ok: true, checked: 3 });

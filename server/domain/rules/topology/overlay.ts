@@ -86,6 +86,29 @@ export function clipToBbox(g: Area, box: Bbox): Area | null {
 
 const feature = (g: Area) => turf.feature(g);
 
+/** `g` with every coordinate on a 1e-9° lattice (0.1 mm) and repeated positions dropped. */
+function snapped(g: Area): Area {
+  const snap = (v: number) => Math.round(v * 1e9) / 1e9;
+  const ring = (r: Position[]) => r.map(([x, y]) => [snap(x), snap(y)]).filter((p, i, all) => i === 0 || p[0] !== all[i - 1][0] || p[1] !== all[i - 1][1]);
+  return areaOfParts(polygonsOf(g).map((polygon) => polygon.map(ring)))!;
+}
+
+/**
+ * Runs a polyclip operation on each candidate set of operands in turn until one succeeds. polyclip-ts occasionally
+ * fails to close an output ring on nearly collinear input ("Unable to complete output ring"); the same operation
+ * on the unclipped or snapped operands, which describe the same area, succeeds.
+ */
+function robustly(candidates: Area[][], op: (features: ReturnType<typeof feature>[]) => Area | null): Area | null {
+  for (const [i, operands] of candidates.entries()) {
+    try {
+      return op(operands.map(feature));
+    } catch (error) {
+      if (i === candidates.length - 1) throw error;
+    }
+  }
+  return null;
+}
+
 /** a ∩ b, or null when they share no area. */
 export function intersection(a: Area, b: Area): Area | null {
   const box = bboxIntersection(bboxOf(a), bboxOf(b));
@@ -93,7 +116,7 @@ export function intersection(a: Area, b: Area): Area | null {
   const ca = clipToBbox(a, box);
   const cb = clipToBbox(b, box);
   if (!ca || !cb) return null;
-  return turf.intersect(turf.featureCollection([feature(ca), feature(cb)]))?.geometry ?? null;
+  return robustly([[ca, cb], [a, b], [snapped(a), snapped(b)]], (fs) => turf.intersect(turf.featureCollection(fs))?.geometry ?? null);
 }
 
 /** a minus every polygon in `others` (only the parts of them inside a's bbox matter). */
@@ -101,7 +124,7 @@ export function difference(a: Area, others: readonly Area[]): Area | null {
   const box = bboxOf(a);
   const clipped = others.map((o) => clipToBbox(o, box)).filter((o): o is Area => o !== null);
   if (clipped.length === 0) return a;
-  return turf.difference(turf.featureCollection([feature(a), ...clipped.map(feature)]))?.geometry ?? null;
+  return robustly([[a, ...clipped], [a, ...others], [a, ...others].map(snapped)], (fs) => turf.difference(turf.featureCollection(fs))?.geometry ?? null);
 }
 
 /** Union of many polygons, merged pairwise in Z-order so that each merge joins neighbours and stays small. */
@@ -117,7 +140,8 @@ export function union(parts: readonly Area[]): Area | null {
     for (let i = 0; i < level.length; i += 2) {
       if (i + 1 === level.length) next.push(level[i]);
       else {
-        const u = turf.union(turf.featureCollection([feature(level[i]), feature(level[i + 1])]))?.geometry;
+        const pair = [level[i], level[i + 1]];
+        const u = robustly([pair, pair.map(snapped)], (fs) => turf.union(turf.featureCollection(fs))?.geometry ?? null);
         if (u) next.push(u);
       }
     }
