@@ -25,7 +25,8 @@ import {
 } from '../server/domain/geodata/land.ts';
 import { nodeBoundaries } from '../server/domain/geometry/noding.ts';
 import { partitionBySeeds, type LandPiece } from '../server/domain/geodata/partition.ts';
-import { allocateIntegers, gaussian, mulberry32, randomInt, type Random } from '../server/domain/geodata/random.ts';
+import { gaussian, mulberry32, randomInt, type Random } from '../server/domain/random.ts';
+import { allocateIntegers } from '../server/domain/geodata/allocate.ts';
 import {
   CITY_CODE,
   DAISHAN,

@@ -5,7 +5,8 @@
 import { booleanPointInPolygon, bbox as turfBbox } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { buildLookupIndex, lookupBatch, lookupPoint, type LookupIndex, type LookupGridInput } from '../../server/domain/lookup/index.ts';
-import { seededRandom, syntheticPartition, type BBox } from '../../test/unit/lookup/synthetic-partition.ts';
+import { syntheticPartition, type BBox } from '../../test/unit/lookup/synthetic-partition.ts';
+import { mulberry32 } from '../../server/domain/random.ts';
 
 const POINTS = 1_000_000;
 const RUNS = 5;
@@ -25,7 +26,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 function randomPoints(bbox: BBox, n: number, seed: number): Float64Array {
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const coords = new Float64Array(n * 2);
   for (let i = 0; i < n; i++) {
     coords[i * 2] = bbox[0] + rand() * (bbox[2] - bbox[0]);

@@ -3,7 +3,7 @@ import type { MultiPolygon, Position } from 'geojson';
 import { kMeans, type HouseholdPoint } from './households.ts';
 import { containsPoint, placeOnLand, polygonsOf, roundArea } from './land.ts';
 import { partitionBySeeds } from './partition.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../random.ts';
 
 export interface DerivedGrid {
   geometry: MultiPolygon;

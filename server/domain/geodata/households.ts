@@ -1,7 +1,8 @@
 // Synthetic household counts at building-cluster points: counts only, never personal records.
 import type { Position } from 'geojson';
 import { containsPoint, offsetKm, randomPointIn, type Area } from './land.ts';
-import { allocateIntegers, gaussian, type Random } from './random.ts';
+import { gaussian, type Random } from '../random.ts';
+import { allocateIntegers } from './allocate.ts';
 
 export interface HouseholdPoint {
   point: Position;

@@ -1,7 +1,7 @@
 // Geometry primitives for deriving synthetic divisions over real land polygons (EPSG:4326, lon/lat).
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { gaussian, type Random } from './random.ts';
+import { gaussian, type Random } from '../random.ts';
 
 export type Area = Polygon | MultiPolygon;
 

@@ -3,7 +3,8 @@
 import { bbox, feature, featureCollection, intersect, point, voronoi } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { householdPoints, resolveBand } from './partition.ts';
-import { seededRandom, weightedKMeans } from './random.ts';
+import { seededRandom } from './seed.ts';
+import { weightedKMeans } from './kmeans.ts';
 import { qualityReport, type ReportedGrid } from './report.ts';
 import { divisionParts, pointInPart } from './units.ts';
 import type { AreaGeometry, SuggestInput, SuggestResult } from './types.ts';

@@ -1,7 +1,9 @@
 // Regionalisation on the unit graph: seeded region growing to the band (as max-p grows regions
 // to a floor), then local search moving border units between neighbouring regions (as ReCom's
 // moves do, but greedy and deterministic), always keeping each region connected.
-import { seededRandom, shuffled, weightedKMeans } from './random.ts';
+import { seededRandom } from './seed.ts';
+import { shuffled } from '../random.ts';
+import { weightedKMeans } from './kmeans.ts';
 import type { HouseholdBand } from './types.ts';
 import type { UnitGraph } from './units.ts';
 

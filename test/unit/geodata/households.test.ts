@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gridsForVillage } from '../../../server/domain/geodata/grids.ts';
 import { householdPoints, kMeans, RURAL_PATTERN, URBAN_PATTERN } from '../../../server/domain/geodata/households.ts';
 import { multiPolygonOf } from '../../../server/domain/geodata/land.ts';
-import { mulberry32 } from '../../../server/domain/geodata/random.ts';
+import { mulberry32 } from '../../../server/domain/random.ts';
 import { island } from './fixture.ts';
 
 describe('householdPoints', () => {

@@ -3,7 +3,7 @@ import type { MultiPolygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { multiPolygonOf, randomPointIn } from '../../../server/domain/geodata/land.ts';
 import { partitionBySeeds, type Seed } from '../../../server/domain/geodata/partition.ts';
-import { mulberry32 } from '../../../server/domain/geodata/random.ts';
+import { mulberry32 } from '../../../server/domain/random.ts';
 import { island } from './fixture.ts';
 
 const big = island(1);

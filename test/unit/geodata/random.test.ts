@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocateIntegers, mulberry32 } from '../../../server/domain/geodata/random.ts';
+import { mulberry32 } from '../../../server/domain/random.ts';
+import { allocateIntegers } from '../../../server/domain/geodata/allocate.ts';
 
 describe('mulberry32', () => {
   it('repeats for the same seed, differs for another, stays in [0, 1)', () => {

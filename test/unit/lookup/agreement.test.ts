@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../server/domain/random.ts';
 import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf';
 import { buildLookupIndex, lookupBatch, type LookupGridInput } from '../../../server/domain/lookup/index.ts';
-import { seededRandom, syntheticPartition, type BBox } from './synthetic-partition.ts';
+import { syntheticPartition, type BBox } from './synthetic-partition.ts';
 
 const ZHOUSHAN: BBox = [121.8, 29.6, 122.8, 30.9];
 
@@ -9,7 +10,7 @@ describe('rectilinear partition: points exactly on edges and vertices', () => {
   // 24 × 24 cells of 1/64°, codes shuffled; every lattice coordinate is exactly representable.
   const step = 1 / 64;
   const n = 24;
-  const rand = seededRandom(5);
+  const rand = mulberry32(5);
   const codes = Array.from({ length: n * n }, (_, i) => String(330902001001000 + i * 3));
   for (let i = codes.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -73,7 +74,7 @@ describe('agreement with turf.booleanPointInPolygon on a Voronoi partition', () 
 
   it('finds the same grid for 100,000 random points away from edges', () => {
     expect(grids.length).toBe(500);
-    const rand = seededRandom(99);
+    const rand = mulberry32(99);
     const m = 100_000;
     const coords = new Float64Array(m * 2);
     for (let i = 0; i < m; i++) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../server/domain/random.ts';
 import { pointToPolygonDistance } from '@turf/turf';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import {
@@ -13,7 +14,7 @@ import {
   nearestGrid,
   type LookupGridInput,
 } from '../../../server/domain/lookup/index.ts';
-import { seededRandom } from './synthetic-partition.ts';
+
 
 type GridProperties = Omit<LookupGridInput, 'geometry'>;
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/lookup/hand-built-partition.geojson', import.meta.url), 'utf8')) as FeatureCollection<
@@ -90,7 +91,7 @@ describe('micro-grids and sea grids', () => {
 
 describe('lookupBatch', () => {
   it('gives the same answers as lookupPoint, sea lists included', () => {
-    const rand = seededRandom(11);
+    const rand = mulberry32(11);
     const n = 5000;
     const coords = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {

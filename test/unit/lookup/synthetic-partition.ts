@@ -3,6 +3,7 @@
 import { featureCollection, point, voronoi } from '@turf/turf';
 import type { Position } from 'geojson';
 import type { LookupGridInput } from '../../../server/domain/lookup/index.ts';
+import { mulberry32 } from '../../../server/domain/random.ts';
 
 export type BBox = [number, number, number, number];
 
@@ -14,18 +15,6 @@ export interface SyntheticPartitionOptions {
   verticesPerEdge: [number, number];
   /** Bend of an edge as a share of its length (default 0.08). */
   bend?: number;
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hashString(s: string): number {
@@ -42,7 +31,7 @@ function onBorder(a: Position, b: Position, [minX, minY, maxX, maxY]: BBox): boo
 function bentEdge(a: Position, b: Position, options: SyntheticPartitionOptions, seed: number): Position[] {
   const forward = a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   const [p, q] = forward ? [a, b] : [b, a];
-  const rand = seededRandom(hashString(`${seed}:${p[0]},${p[1]}|${q[0]},${q[1]}`));
+  const rand = mulberry32(hashString(`${seed}:${p[0]},${p[1]}|${q[0]},${q[1]}`));
   const [lo, hi] = options.verticesPerEdge;
   const k = lo + Math.floor(rand() * (hi - lo + 1));
   const dx = q[0] - p[0];
@@ -65,7 +54,7 @@ function bentEdge(a: Position, b: Position, options: SyntheticPartitionOptions, 
  * has nothing to do with position).
  */
 export function syntheticPartition(options: SyntheticPartitionOptions): LookupGridInput[] {
-  const rand = seededRandom(options.seed);
+  const rand = mulberry32(options.seed);
   const [minX, minY, maxX, maxY] = options.bbox;
   const seeds = featureCollection(Array.from({ length: options.cells }, () => point([minX + rand() * (maxX - minX), minY + rand() * (maxY - minY)])));
   const cells = voronoi(seeds, { bbox: options.bbox }).features.filter((f) => f != null);

@@ -1,6 +1,6 @@
 // Synthetic divisions and clustered household points for the suggestion's tests and benchmark.
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { seededRandom } from '../../../server/domain/suggest/random.ts';
+import { seededRandom } from '../../../server/domain/suggest/seed.ts';
 import { pointInRings } from '../../../server/domain/suggest/units.ts';
 import type { HouseholdPoint } from '../../../server/domain/suggest/types.ts';
 

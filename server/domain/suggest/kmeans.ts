@@ -1,25 +1,4 @@
-// Seeded PRNG so a suggestion is reproducible from its seed.
-
-/** mulberry32: small, fast, good enough for seeding and shuffles. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+// Weighted k-means, used to seed region growing and by the k-means + Voronoi baseline.
 
 /** Weighted k-means on points (planar, x pre-scaled by cos(lat)); k-means++ start. Returns centres. */
 export function weightedKMeans(
