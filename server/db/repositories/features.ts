@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Geometry } from 'geojson';
 import type { BBox } from '../../http/params.ts';
-import { inForce } from './grids.ts';
+import { inForce, gridIdentity, type GridIdentityRow } from './grids.ts';
 
 export type FeatureCollectionId =
   | 'divisions'
@@ -151,14 +151,8 @@ function withTime(q: Knex.QueryBuilder, time: TimeFilter | undefined): Knex.Quer
   return q;
 }
 
-interface GridRow {
-  code: string;
+interface GridRow extends GridIdentityRow {
   version: number;
-  name: string;
-  kind: string;
-  subkind: string | null;
-  division_code: string;
-  parent_code: string | null;
   households: number;
   population: number;
   status: string;
@@ -177,12 +171,7 @@ function gridFeature(row: GridRow, versioned: boolean): StoredFeature {
     id: versioned ? `${row.code}.v${row.version}` : row.code,
     geometry: row.geometry,
     properties: {
-      code: row.code,
-      name: row.name,
-      kind: row.kind,
-      subkind: row.subkind,
-      divisionCode: row.division_code,
-      parentCode: row.parent_code,
+      ...gridIdentity(row),
       households: row.households,
       population: row.population,
       version: row.version,

@@ -25,15 +25,24 @@ export interface GridFilter {
   offset: number;
 }
 
-interface GridRow {
-  id: string;
+/** The columns that name a grid and place it in the tree, as every grid row has them. */
+export interface GridIdentityRow {
   code: string;
-  version: number;
   name: string;
   kind: GridKind;
   subkind: Grid['subkind'];
   division_code: string;
   parent_code: string | null;
+}
+
+/** A grid row's identity in API names (code, name, kind, subkind, divisionCode, parentCode). */
+export function gridIdentity(row: GridIdentityRow) {
+  return { code: row.code, name: row.name, kind: row.kind, subkind: row.subkind, divisionCode: row.division_code, parentCode: row.parent_code };
+}
+
+interface GridRow extends GridIdentityRow {
+  id: string;
+  version: number;
   households: number;
   population: number;
   managing_units: Grid['managingUnits'];
@@ -83,12 +92,7 @@ async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): P
     id: row.code,
     geometry: row.geometry,
     properties: {
-      code: row.code,
-      name: row.name,
-      kind: row.kind,
-      subkind: row.subkind,
-      divisionCode: row.division_code,
-      parentCode: row.parent_code,
+      ...gridIdentity(row),
       households: row.households,
       population: row.population,
       managingUnits: row.managing_units,

@@ -5,25 +5,11 @@ import type { MultiPolygon } from 'geojson';
 import type { DivisionLevel } from '../../schemas/resources.ts';
 import type { LookupGrid, LookupGridInput } from '../../domain/lookup/index.ts';
 import { LOOKUP_LAYER_FILTER, lookupBatchSql } from '../../domain/lookup/index.ts';
-import { inForce } from './grids.ts';
+import { gridIdentity, inForce, type GridIdentityRow } from './grids.ts';
 
-interface LookupGridRow {
-  code: string;
-  name: string;
-  kind: LookupGridInput['kind'];
-  subkind: LookupGridInput['subkind'];
-  division_code: string;
-  parent_code: string | null;
-}
+type LookupGridRow = GridIdentityRow;
 
-const toLookupGrid = (row: LookupGridRow): LookupGrid => ({
-  code: row.code,
-  name: row.name,
-  kind: row.kind,
-  subkind: row.subkind,
-  divisionCode: row.division_code,
-  parentCode: row.parent_code,
-});
+const toLookupGrid = (row: LookupGridRow): LookupGrid => gridIdentity(row);
 
 /**
  * Every grid in force now or on `at`, with its geometry. 15 decimals keep every double of a lon/lat exactly
