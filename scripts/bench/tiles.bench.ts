@@ -7,21 +7,12 @@ import { renderTile } from '../../server/db/repositories/tiles.ts';
 import { invalidateTiles } from '../../server/domain/tiles/cache.ts';
 import { tileOf, type TileAddress } from '../../server/domain/tiles/tile-math.ts';
 import type { TileLayerName } from '../../server/domain/tiles/layers.ts';
+import { mulberry32 } from '../../server/domain/random.ts';
 
 const COUNT = Number(process.argv[2] ?? 300);
 const LAYERS: TileLayerName[] = ['grids', 'micro-grids', 'sea-grids', 'divisions', 'islands', 'households'];
 
 /** Deterministic, so both backends and every mode see the same tiles. */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const summary = (ms: number[]) => {
   const sorted = [...ms].sort((a, b) => a - b);

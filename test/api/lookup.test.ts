@@ -7,19 +7,10 @@ import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { wgs84ToGcj02 } from '../../server/domain/crs/index.ts';
 import { lookupGridInputs, lookupPointsSql } from '../../server/db/repositories/lookup.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { mulberry32 } from '../../server/domain/random.ts';
 
 const TOWNSHIP = '330903001000';
 type GridFeature = Feature<Polygon | MultiPolygon, { code: string; divisionCode: string; parentCode: string | null; kind: string }>;
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.each(BACKENDS)('lookup on %s', (backend) => {
   let service: TestService;
