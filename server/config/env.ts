@@ -72,13 +72,6 @@ function flag(variable: string, value: string | undefined, fallback: boolean): b
   throw new ConfigError(variable, `"${value}" is not a boolean (true/false)`);
 }
 
-function retentionDays(value: string | undefined): number {
-  if (value === undefined || value === '') return 90;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError('POSITION_RETENTION_DAYS', `"${value}" is not a whole number of days (≥ 1)`);
-  return n;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = oneOf('WANGGE_MODE', env.WANGGE_MODE ?? 'demo', ['demo', 'production'] as const);
   return {
@@ -97,6 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perKey: positiveInteger('RATE_LIMIT_PER_KEY', env.RATE_LIMIT_PER_KEY, 1_200_000),
     },
     noticeHotline: env.NOTICE_HOTLINE || '12345',
-    positionRetentionDays: retentionDays(env.POSITION_RETENTION_DAYS),
+    positionRetentionDays: positiveInteger('POSITION_RETENTION_DAYS', env.POSITION_RETENTION_DAYS, 90),
   };
 }
