@@ -1,6 +1,6 @@
 // The editor in real Chromium against the real service (embedded PGlite, demo data): map, card, search, language,
 // drawing and undo, local findings, and no request leaving 127.0.0.1. Needs `npm run build:web` first.
-import { pointOnFeature } from '@turf/turf';
+import { booleanIntersects, pointOnFeature } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,8 @@ interface WanggeWindow {
     editor: { state: { features: { id: string }[]; selection: string[] } };
   };
 }
+
+type GridLike = Feature<Polygon | MultiPolygon, { code: string; kind: string; parentCode: string | null; divisionCode: string }> & { id: string };
 
 beforeAll(async () => {
   service = await startTestService('embedded');
@@ -269,6 +271,52 @@ describe('editor in the browser', () => {
     await expect.poll(() => tileRequests.length).toBeGreaterThan(0);
     expect(tileRequests[0]).toMatch(/^https:\/\/tiles\.example\.test\/\d+\/\d+\/\d+\.png$/);
     expect(await page.locator('#layers-panel input[data-group="basemap"]').isChecked()).toBe(true);
+    await page.close();
+  });
+
+  it('takes a plan from planner to registrar: create from the filed partition, merge two grids, submit, approve, file', async () => {
+    const township = '330903001000';
+    const page = await openEditor();
+    const filedCodes = async () =>
+      new Set(((await service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().features as GridLike[]).map((g) => g.properties.code));
+    const before = await filedCodes();
+
+    await page.selectOption('#role-switch', 'demo-planner');
+    await page.selectOption('#draft-township', township);
+    await page.click('#plan-create');
+    await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 30_000 }).toBe('draft');
+    const plans = (await service.app.inject({ method: 'GET', url: `/v1/plans?township=${township}`, headers: { authorization: 'Bearer demo-planner' } })).json().plans as { id: string }[];
+    const planId = plans.map((p) => p.id).sort((a, b) => Number(b) - Number(a))[0];
+    const grids = (await service.app.inject({ method: 'GET', url: `/v1/plans/${planId}/grids`, headers: { authorization: 'Bearer demo-planner' } })).json().features as GridLike[];
+    await expect.poll(() => page.locator('#plan-panel .plan-grids input').count()).toBe(grids.length);
+
+    // Two land grids of one village that share a boundary, so the merged grid is one polygon in one village.
+    const land = grids.filter((g) => g.properties.kind === 'comprehensive' && !g.properties.parentCode);
+    const pair = land.flatMap((a, i) => land.slice(i + 1).map((b) => [a, b] as const)).find(([a, b]) => a.properties.divisionCode === b.properties.divisionCode && booleanIntersects(a, b));
+    expect(pair).toBeDefined();
+    for (const grid of pair!) await page.check(`#plan-panel input[data-grid-id="${grid.id}"]`);
+    await page.click('#plan-merge');
+    await expect.poll(() => page.locator('#plan-panel .plan-grids input').count(), { timeout: 30_000 }).toBe(grids.length - 1);
+
+    for (const box of await page.locator('#plan-panel textarea[data-justify]').all()) await box.fill('合并后户数仍在合理范围，经村委会讨论确认');
+    await page.click('#plan-submit');
+    await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 30_000 }).toBe('submitted');
+    // The planner cannot approve their own plan: no button for it.
+    expect(await page.locator('#plan-approve').count()).toBe(0);
+
+    await page.selectOption('#role-switch', 'demo-reviewer');
+    await page.click('#plan-approve');
+    await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 30_000 }).toBe('approved');
+
+    await page.selectOption('#role-switch', 'demo-registrar');
+    await page.click('#plan-file');
+    await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 60_000 }).toBe('filed');
+
+    const added = [...(await filedCodes())].filter((code) => !before.has(code));
+    expect(added).toHaveLength(1);
+    await page.fill('#search-input', added[0]);
+    await page.click(`#search-results li[data-code="${added[0]}"]`);
+    await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(added[0]);
     await page.close();
   });
 

@@ -3,7 +3,8 @@ import { bbox, booleanPointInPolygon, centroid } from '@turf/turf';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridFeature } from './api/client.ts';
+import { apiKey, setApiKey } from './api/auth.ts';
+import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridCollection, type GridFeature, type PlanTransition, type PlanView, type Versioned } from './api/client.ts';
 import { localFindings } from './edit/checks.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { VertexIndex } from './edit/snapping.ts';
@@ -14,6 +15,8 @@ import { gridMapData, householdDensityPoints, islandCoverage } from './map/data.
 import { CLICKABLE_GRID_LAYERS, addProductLayers, highlightGrid, setSourceData } from './map/layers.ts';
 import { renderEditPanel } from './ui/edit-panel.ts';
 import { renderGridCard } from './ui/grid-card.ts';
+import { renderPlanPanel, type PlanPanelView } from './ui/plan-panel.ts';
+import { renderRoleSwitcher } from './ui/role-switcher.ts';
 import { mountLayerSwitcher, renderLegend } from './ui/layers-panel.ts';
 import { mountSearch, searchIndex, type SearchEntry } from './ui/search.ts';
 import { mountShortcuts, type ShortcutAction } from './ui/shortcuts.ts';
@@ -53,6 +56,19 @@ const ui = {
   validation: { status: 'idle' } as ValidationView,
   cardCode: null as string | null,
   status: t('loading') as string,
+};
+const plan: PlanPanelView = {
+  key: apiKey(),
+  township: null,
+  plan: null,
+  grids: [],
+  checked: new Set(),
+  draftCount: 0,
+  diffShown: false,
+  justifications: new Map(),
+  comment: { text: '' },
+  message: null,
+  busy: false,
 };
 let editor: DraftEditor | null = null;
 let layerSwitcher: { render(): void } | null = null;
@@ -98,6 +114,7 @@ function renderEditing(): void {
     chooseTownship: (code) => {
       ui.township = code || null;
       renderEditing();
+      renderPlan();
       scheduleValidation();
     },
     loadFiled: () => {
@@ -124,8 +141,140 @@ function renderAll(): void {
   layerSwitcher?.render();
   renderLegend(element('legend-panel'));
   renderEditing();
+  renderPlan();
   renderFindings();
   showCard(ui.cardCode);
+  renderRoleSwitcher(element<HTMLSelectElement>('role-switch'), plan.key, (key) => void chooseRole(key));
+}
+
+// --- the plan on the server: every write sends the ETag of the last read; a 412 reloads and says so ---
+function renderPlan(): void {
+  plan.township = ui.township;
+  plan.draftCount = editor?.state.features.length ?? 0;
+  renderPlanPanel(element('plan-panel'), plan, {
+    create: () => void planStep(() => api.createPlan({ townshipCode: ui.township!, trigger: 'scale_change', start: 'filed' })),
+    toggle: (gridId) => {
+      if (!plan.checked.delete(gridId)) plan.checked.add(gridId);
+      showPlanGrids();
+      renderPlan();
+    },
+    merge: () => void planStep(() => api.mergePlanGrids(openPlan().value.id, openPlan().etag, [...plan.checked])),
+    remove: () =>
+      void planStep(async () => {
+        let latest = openPlan();
+        for (const gridId of plan.checked) latest = await api.deletePlanGrid(latest.value.id, latest.etag, gridId);
+        return latest;
+      }),
+    addDraft: () => void planStep(saveDraftToPlan),
+    toggleDiff: () => {
+      plan.diffShown = !plan.diffShown;
+      void showDiff();
+      renderPlan();
+    },
+    transition: (step) => void takeStep(step),
+    close: () => {
+      plan.plan = null;
+      plan.grids = [];
+      plan.checked.clear();
+      plan.diffShown = false;
+      plan.message = null;
+      showPlanGrids();
+      void showDiff();
+      renderPlan();
+    },
+  });
+}
+
+/** The plan as last read; the panel offers plan actions only while one is open. */
+function openPlan(): Versioned<PlanView> {
+  if (!plan.plan) throw new Error('no plan open');
+  return plan.plan;
+}
+
+/** Runs one write against the open plan (or creates one), then reloads its grids; errors become the panel's message. */
+async function planStep(work: () => Promise<Versioned<PlanView>>, done?: string): Promise<void> {
+  plan.busy = true;
+  plan.message = null;
+  renderPlan();
+  try {
+    plan.plan = await work();
+    plan.checked.clear();
+    await reloadPlan(plan.plan.value.id);
+    if (done) plan.message = { kind: 'info', text: done };
+  } catch (error) {
+    const stale = error instanceof ApiError && error.status === 412;
+    plan.message = { kind: 'error', text: stale ? t('plan.stale') : t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) };
+    if (stale && plan.plan) await reloadPlan(plan.plan.value.id).catch(() => undefined);
+  } finally {
+    plan.busy = false;
+    renderPlan();
+  }
+}
+
+async function reloadPlan(id: string): Promise<void> {
+  const [latest, grids] = await Promise.all([api.plan(id), api.planGrids(id)]);
+  plan.plan = latest;
+  plan.grids = grids;
+  for (const gridId of plan.checked) if (!grids.some((g) => g.id === gridId)) plan.checked.delete(gridId);
+  showPlanGrids();
+  await showDiff();
+}
+
+function showPlanGrids(): void {
+  setSourceData(map, 'plan', {
+    type: 'FeatureCollection',
+    features: plan.grids.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { name: g.properties.name, checked: plan.checked.has(g.id) } })),
+  });
+}
+
+async function showDiff(): Promise<void> {
+  const id = plan.plan?.value.id;
+  setSourceData(map, 'diff', plan.diffShown && id ? await api.planDiff(id) : { type: 'FeatureCollection', features: [] });
+}
+
+/** Sends every grid of the local draft to the plan, one POST each, and takes them out of the draft once saved. */
+async function saveDraftToPlan(): Promise<Versioned<PlanView>> {
+  let latest = openPlan();
+  const features = editor?.state.features ?? [];
+  for (const f of features) {
+    const { code, name, kind, subkind, divisionCode, households, staff, managingUnits } = f.properties;
+    const properties = { code, name, kind, subkind, divisionCode: divisionCode ?? latest.value.townshipCode, households, staff, managingUnits };
+    latest = await api.addPlanGrid(latest.value.id, latest.etag, { type: 'Feature', properties, geometry: f.geometry });
+  }
+  editor?.dispatch({ type: 'remove', ids: features.map((f) => f.id) });
+  return latest;
+}
+
+async function takeStep(step: PlanTransition): Promise<void> {
+  if (step === 'return' && !plan.comment.text.trim()) {
+    plan.message = { kind: 'error', text: t('plan.commentRequired') };
+    renderPlan();
+    return;
+  }
+  const body =
+    step === 'submit'
+      ? { justifications: Object.fromEntries([...plan.justifications].filter(([, text]) => text.trim())) }
+      : step === 'return'
+        ? { comments: [{ text: plan.comment.text }] }
+        : {};
+  await planStep(() => api.transition(openPlan().value.id, openPlan().etag, step, body), step === 'file' ? t('plan.filed') : undefined);
+  if (step === 'file' && plan.plan?.value.status === 'filed') showRegistry(await api.grids());
+  if (step === 'return' && plan.plan?.value.status === 'returned') plan.comment.text = '';
+}
+
+async function chooseRole(key: string | null): Promise<void> {
+  setApiKey(key);
+  plan.key = key;
+  plan.message = null;
+  const id = plan.plan?.value.id;
+  if (id) {
+    try {
+      await reloadPlan(id);
+    } catch (error) {
+      plan.message = { kind: 'error', text: t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) };
+    }
+  }
+  renderPlan();
 }
 
 // --- validation after every edit: local checks at once, the server's rule report when the route exists ---
@@ -222,6 +371,7 @@ function startEditor(): DraftEditor {
       ui.error = error;
       if (!ui.township && state.features[0]) ui.township = townshipAt(state.features[0]);
       renderEditing();
+      renderPlan();
       if (state.features !== lastFeatures) {
         lastFeatures = state.features;
         scheduleValidation();
@@ -241,6 +391,15 @@ async function loadDivisionGeometry(divisions: Division[]): Promise<FeatureColle
   return { type: 'FeatureCollection', features: withGeometry };
 }
 
+/** Draws the filed grids: at start, and again after a filing changed the registry. */
+function showRegistry(grids: GridCollection): void {
+  data.grids = grids.features;
+  data.gridsByCode = new Map(grids.features.flatMap((g: GridFeature) => (g.properties.code ? [[g.properties.code, g] as const] : [])));
+  data.filedVertices = new VertexIndex(grids.features.map((g) => g.geometry));
+  setSourceData(map, 'grids', gridMapData(grids.features));
+  setSourceData(map, 'density', householdDensityPoints(grids.features));
+}
+
 async function load(): Promise<void> {
   if (basemapUrl) {
     const external = await externalBasemap(basemapUrl);
@@ -250,13 +409,9 @@ async function load(): Promise<void> {
   }
   addProductLayers(map);
   const [grids, islands, divisions] = await Promise.all([api.grids(), api.islands(), api.divisions()]);
-  data.grids = grids.features;
-  data.gridsByCode = new Map(grids.features.flatMap((g: GridFeature) => (g.properties.code ? [[g.properties.code, g] as const] : [])));
   data.divisions = divisions;
   data.islandCount = islands.features.length;
-  data.filedVertices = new VertexIndex(grids.features.map((g) => g.geometry));
-  setSourceData(map, 'grids', gridMapData(grids.features));
-  setSourceData(map, 'density', householdDensityPoints(grids.features));
+  showRegistry(grids);
   setSourceData(map, 'land', islandCoverage(islands, grids.features));
   if (grids.features.length) fitTo({ type: 'GeometryCollection', geometries: grids.features.map((g) => g.geometry) });
   ui.status = basemapUrl ? ui.status : t('status', { grids: grids.numberMatched, islands: islands.features.length });

@@ -1,13 +1,25 @@
 // Typed client for the Wangge API. Shapes come from the server's TypeBox schemas (type-only imports), never restated here.
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Static } from 'typebox';
+import type { Plan, PlanGridFeature, PlanGridInput } from '../../../server/schemas/plans.ts';
 import type { Division, DivisionLevel, Grid, GridKind, Island, Problem, RuleReport } from '../../../server/schemas/resources.ts';
+import type { PlanTransition, PlanTrigger } from '../../../server/domain/plans/status.ts';
+import { apiKey } from './auth.ts';
 
+export type { PlanTransition };
 export type { Division, Finding, Grid, Island, RuleReport, Severity } from '../../../server/schemas/resources.ts';
 
 export type GridFeature = Feature<Polygon | MultiPolygon, Grid> & { id: string };
 export type GridCollection = FeatureCollection<Polygon | MultiPolygon, Grid> & { features: GridFeature[]; numberMatched: number };
 export type DivisionFeature = Feature<Polygon | MultiPolygon | null, Division> & { id: string };
 export type IslandCollection = FeatureCollection<Polygon | MultiPolygon, Island>;
+export type PlanView = Static<typeof Plan>;
+export type PlanGrid = Omit<Static<typeof PlanGridFeature>, 'geometry'> & { geometry: Polygon | MultiPolygon };
+export type PlanGridBody = Static<typeof PlanGridInput>;
+/** A plan as last read, with the ETag every write must send back as If-Match. */
+export type Versioned<T> = { value: T; etag: string };
+export type DiffChange = 'added' | 'retired' | 'reshaped' | 'unchanged';
+export type DiffCollection = FeatureCollection<Polygon | MultiPolygon, { code: string | null; name: string; change: DiffChange }>;
 
 /** A route another part of the product has not shipped yet answers 404; the editor says so instead of failing. */
 export type Optional<T> = { available: true; value: T } | { available: false };
@@ -21,14 +33,22 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
+async function send<T>(path: string, init?: RequestInit & { ifMatch?: string }): Promise<Versioned<T>> {
+  const key = apiKey();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init?.body) headers['content-type'] = 'application/json';
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (init?.ifMatch) headers['if-match'] = init.ifMatch;
+  const response = await fetch(path, { ...init, headers });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
     throw new ApiError(response.status, problem);
   }
-  return (await response.json()) as T;
+  return { value: (await response.json()) as T, etag: response.headers.get('etag') ?? '' };
 }
+
+const request = <T>(path: string, init?: RequestInit) => send<T>(path, init).then((r) => r.value);
+const write = (path: string, etag: string, body: unknown) => send<PlanView>(path, { method: 'POST', body: JSON.stringify(body), ifMatch: etag });
 
 /** A 404 from the route itself (not from a missing resource named in the path) means the route is not there. */
 async function optional<T>(path: string, init?: RequestInit): Promise<Optional<T>> {
@@ -55,4 +75,15 @@ export const api = {
   grid: (code: string) => request<GridFeature>(`/v1/grids/${code}`),
   validate: (body: { divisionCode: string; ruleSet?: string; features: FeatureCollection }) =>
     optional<RuleReport>('/v1/validate', { method: 'POST', body: JSON.stringify(body) }),
+  createPlan: (body: { townshipCode: string; trigger: PlanTrigger; triggerNote?: string; description?: string; start: 'empty' | 'filed' }) =>
+    send<PlanView>('/v1/plans', { method: 'POST', body: JSON.stringify(body) }),
+  plans: (township?: string) => request<{ plans: PlanView[] }>(`/v1/plans${query({ township })}`).then((r) => r.plans),
+  plan: (id: string) => send<PlanView>(`/v1/plans/${id}`),
+  planGrids: (id: string) => request<{ features: PlanGrid[] }>(`/v1/plans/${id}/grids`).then((r) => r.features),
+  addPlanGrid: (id: string, etag: string, grid: PlanGridBody) => write(`/v1/plans/${id}/grids`, etag, grid),
+  deletePlanGrid: (id: string, etag: string, gridId: string) => send<PlanView>(`/v1/plans/${id}/grids/${gridId}`, { method: 'DELETE', ifMatch: etag }),
+  mergePlanGrids: (id: string, etag: string, gridIds: string[]) => write(`/v1/plans/${id}/merge`, etag, { gridIds }),
+  transition: (id: string, etag: string, transition: PlanTransition, body: { justifications?: Record<string, string>; comments?: { grid?: string; text: string }[] }) =>
+    write(`/v1/plans/${id}/${transition}`, etag, body).then((r) => ({ value: (r.value as unknown as { plan: PlanView }).plan, etag: r.etag })),
+  planDiff: (id: string) => request<DiffCollection>(`/v1/plans/${id}/diff?f=geojson`),
 };

@@ -6,10 +6,12 @@ import { EXTERNAL_LAYER_PREFIX } from '../map/basemap.ts';
 import {
   BAND_COLOURS,
   BOUNDARY_COLOURS,
+  DIFF_COLOURS,
   DRAFT_COLOUR,
   HIDDEN_AT_START,
   INHABITED_COLOUR,
   LAYER_GROUPS,
+  PLAN_COLOUR,
   SEA_GRID_COLOURS,
   SPECIAL_COLOUR,
   UNCOVERED_COLOUR,
@@ -62,6 +64,8 @@ export function renderLegend(el: HTMLElement): void {
     { colour: BOUNDARY_COLOURS.county, shape: 'line', text: t('legend.county') },
     { colour: BOUNDARY_COLOURS.township, shape: 'dash', text: t('legend.township') },
     { colour: DRAFT_COLOUR, shape: 'fill', text: t('legend.draft') },
+    { colour: PLAN_COLOUR, shape: 'dash', text: t('layer.plan') },
+    ...Object.entries(DIFF_COLOURS).map(([change, colour]): Swatch => ({ colour, shape: 'fill', text: t(`legend.diff.${change}` as MessageKey) })),
   ];
   el.replaceChildren();
   const heading = document.createElement('h2');

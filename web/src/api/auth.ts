@@ -1,0 +1,39 @@
+// Which demo key the editor sends as `Authorization: Bearer`; remembered in localStorage so a reload keeps the role.
+import type { PlanTransition } from '../../../server/domain/plans/status.ts';
+
+const STORAGE_KEY = 'wangge.apiKey';
+
+export type DemoRole = 'township_planner' | 'county_reviewer' | 'city_registrar' | 'maritime_authority' | 'api_client';
+
+/** The demo keys the seeded service knows (server/domain/access/demoUsers.ts) and the role each acts in. */
+export const DEMO_KEYS: Record<string, DemoRole> = {
+  'demo-planner': 'township_planner',
+  'demo-reviewer': 'county_reviewer',
+  'demo-registrar': 'city_registrar',
+  'demo-maritime': 'maritime_authority',
+  'demo-client': 'api_client',
+};
+
+/** Who may take each step; the server decides in the end, this only hides buttons that would be refused. */
+const TRANSITION_ROLES: Record<PlanTransition, DemoRole[]> = {
+  submit: ['township_planner', 'maritime_authority'],
+  approve: ['county_reviewer'],
+  return: ['county_reviewer'],
+  file: ['city_registrar'],
+};
+
+export function apiKey(): string | null {
+  return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+}
+
+export function setApiKey(key: string | null): void {
+  if (key) localStorage.setItem(STORAGE_KEY, key);
+  else localStorage.removeItem(STORAGE_KEY);
+}
+
+export function mayTake(key: string | null, transition: PlanTransition): boolean {
+  const role = key ? DEMO_KEYS[key] : undefined;
+  return role !== undefined && TRANSITION_ROLES[transition].includes(role);
+}
+
+export const mayEdit = (key: string | null): boolean => mayTake(key, 'submit');
