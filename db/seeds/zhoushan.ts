@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { filePartition } from '../../server/db/repositories/filings.ts';
 import { codeProfile } from '../../server/domain/codes/index.ts';
+import { seedMaritimeDemo } from './maritime.ts';
 import type { GridKind, StaffMember } from '../../server/schemas/resources.ts';
 
 export const GEODATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../geodata');
@@ -76,6 +77,7 @@ export async function seedZhoushanDemo(knex: Knex, log: SeedLog, geodataDir = GE
     await insertIslands(trx, islands, log);
     await insertHouseholds(trx, households, log);
     await fileDemoPartition(trx, filedGrids, log);
+    await seedMaritimeDemo(trx, log);
     await trx('app_meta').insert({ key: SEED_MARKER, value: JSON.stringify({ version: SEED_VERSION, at: new Date().toISOString() }) });
   });
   return { skipped: false };

@@ -206,7 +206,7 @@ describe.each(BACKENDS)('lookup with LOOKUP_ENGINE=postgis on %s', (backend) => 
   });
 
   it('answers the same endpoints from PostGIS', async () => {
-    const grid = (await service.app.inject({ method: 'GET', url: `/v1/grids?division=${TOWNSHIP}&micro=false&limit=1` })).json().features[0];
+    const grid = (await service.app.inject({ method: 'GET', url: `/v1/grids?division=${TOWNSHIP}&micro=false&kind=comprehensive&limit=1` })).json().features[0];
     const [lon, lat] = turf.pointOnFeature(grid).geometry.coordinates;
     const single = (await service.app.inject({ method: 'GET', url: `/v1/lookup?lon=${lon}&lat=${lat}` })).json();
     expect(single.grid.code).toBe(grid.properties.code);

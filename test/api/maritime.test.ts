@@ -1,13 +1,17 @@
-// Vessels, position ingest and alerts through HTTP on both backends. The sea grids are filed by the test itself
-// (a formation and an aquaculture zone at sea east of 沈家门) so it does not depend on the demo's sea grids.
+// Vessels, position ingest and alerts through HTTP on both backends. The sea grids the ingest checks use are filed by
+// the test itself (a formation and an aquaculture zone at sea off 东极) so they do not depend on the demo's sea grids,
+// which are checked on their own: the synthetic formations, zones and tracks of db/seeds/maritime.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { filePartition } from '../../server/db/repositories/filings.ts';
 import { codeProfile } from '../../server/domain/codes/index.ts';
+import { MARITIME_REFERENCE_TIME } from '../../db/seeds/maritime.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 
 const box = (w: number, s: number, e: number, n: number): Polygon => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
-const TOWNSHIP = '330903001000';
+// 东极镇: a township without demo sea grids, so this filing does not replace them.
+const TOWNSHIP = '330903105000';
+const DEMO_AT = encodeURIComponent(MARITIME_REFERENCE_TIME.toISOString());
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
@@ -24,7 +28,8 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
   const register = (body: object) => call('POST', '/v1/vessels', 'demo-maritime', body);
 
   beforeAll(async () => {
-    service = await startTestService(backend);
+    // The demo tracks end at a fixed time; keep them through this suite's ingests, which prune old reports.
+    service = await startTestService(backend, { POSITION_RETENTION_DAYS: '36500' });
     const filing = await service.db.knex.transaction((trx) =>
       filePartition(trx, {
         townshipCode: TOWNSHIP,
@@ -45,6 +50,60 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     [formationCode, zoneCode] = filing.codes.allocated;
   }, 120_000);
   afterAll(async () => service?.close());
+
+  it('seeds three synthetic formations with their members, and dual-managed sea grids in the maritime range', async () => {
+    const body = (await call('GET', '/v1/grids?kind=maritime&limit=1000')).json();
+    type SeaGrid = { properties: { code: string; name: string; subkind: string; divisionCode: string; managingUnits: Array<{ role: string }> } };
+    const demo = (body.features as SeaGrid[]).filter((f) => f.properties.name.endsWith('(demo)')).map((f) => f.properties);
+    const bySubkind = (subkind: string) => demo.filter((g) => g.subkind === subkind);
+    expect(bySubkind('vessel_formation')).toHaveLength(3);
+    expect(bySubkind('aquaculture')).toHaveLength(2);
+    expect(bySubkind('offshore_operation')).toHaveLength(1);
+    for (const g of demo) {
+      expect(g.code.startsWith(g.divisionCode)).toBe(true);
+      expect(Number(g.code.slice(12))).toBeGreaterThanOrEqual(800);
+      expect(g.managingUnits.map((u) => u.role).sort()).toEqual(['business', 'territorial']);
+    }
+    expect(new Set(bySubkind('vessel_formation').map((g) => g.divisionCode))).toEqual(new Set(['330903001000', '330922100000']));
+    const members = await service.db.knex('formation_members').whereIn('formation_code', bySubkind('vessel_formation').map((g) => g.code)).groupBy('formation_code').select('formation_code').count({ n: '*' });
+    expect(members.map((m: { n: string | number }) => Number(m.n)).sort()).toEqual([3, 4, 4]);
+  });
+
+  it('keeps the demo sea grids and tracks off land, and sea grids of one subkind apart', async () => {
+    const demoGrids = `SELECT * FROM grids WHERE kind = 'maritime' AND name LIKE '%(demo)' AND valid_to IS NULL`;
+    const { rows: onLand } = await service.db.knex.raw(`SELECT g.name FROM (${demoGrids}) g JOIN islands i ON ST_Intersects(g.geom, i.geom)`);
+    expect(onLand).toEqual([]);
+    const { rows: overlaps } = await service.db.knex.raw(
+      `SELECT a.name FROM (${demoGrids}) a JOIN (${demoGrids}) b ON a.subkind = b.subkind AND a.code < b.code AND ST_Intersects(a.geom, b.geom)`,
+    );
+    expect(overlaps).toEqual([]);
+    const reports = await service.db.knex('vessel_positions').where('mmsi', 'like', '4120001%').select('on_land');
+    expect(reports.length).toBeGreaterThanOrEqual(12 * 20);
+    expect(reports.filter((r: { on_land: boolean }) => r.on_land)).toEqual([]);
+    const vessels = await service.db.knex('vessels').where('mmsi', 'like', '4120001%').select('synthetic');
+    expect(vessels.map((v: { synthetic: boolean }) => v.synthetic)).toEqual(Array(12).fill(true));
+    const { rows: unlabelled } = await service.db.knex.raw(`SELECT code FROM (${demoGrids}) g WHERE NOT synthetic`);
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('finds the demo aquaculture zone by point lookup', async () => {
+    const body = (await call('GET', '/v1/lookup?lon=122.48&lat=29.83')).json();
+    expect(body.seaGrids.map((g: { name: string }) => g.name)).toContain('朱家尖东贻贝养殖区 (demo)');
+  });
+
+  it('shows the demo situation at the reference time: the member that strayed and the intruder in the mussel farm', async () => {
+    const { alerts } = (await call('GET', `/v1/alerts?at=${DEMO_AT}`, 'demo-client')).json();
+    const demo = alerts.filter((a: { vessel: { mmsi: string | null } }) => a.vessel.mmsi?.startsWith('4120001'));
+    expect(demo.map((a: { kind: string; vessel: { mmsi: string }; gridName: string }) => [a.kind, a.vessel.mmsi, a.gridName]).sort()).toEqual([
+      ['aquaculture_intrusion', '412000108', '朱家尖东贻贝养殖区 (demo)'],
+      ['left_formation', '412000104', '普渔第一编组 (demo)'],
+    ]);
+    // An hour later every demo member has gone quiet.
+    const later = encodeURIComponent(new Date(MARITIME_REFERENCE_TIME.getTime() + 3600_000).toISOString());
+    const stale = (await call('GET', `/v1/alerts?at=${later}`, 'demo-client')).json().alerts.filter((a: { kind: string; vessel: { mmsi: string | null } }) => a.vessel.mmsi?.startsWith('4120001'));
+    expect(new Set(stale.map((a: { kind: string }) => a.kind))).toEqual(new Set(['stale_member']));
+    expect(stale).toHaveLength(11);
+  });
 
   it('registers vessels and refuses a malformed MMSI or name, naming the field', async () => {
     const ok = await register({ registeredName: '浙普渔61001', mmsi: '412561001', type: 'trawler', lengthM: 38, ownerName: '测试船东', ownerPhone: '17000009999' });
