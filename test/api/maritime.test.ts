@@ -66,7 +66,7 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     }
     expect(new Set(bySubkind('vessel_formation').map((g) => g.divisionCode))).toEqual(new Set(['330903001000', '330922100000']));
     const members = await service.db.knex('formation_members').whereIn('formation_code', bySubkind('vessel_formation').map((g) => g.code)).groupBy('formation_code').select('formation_code').count({ n: '*' });
-    expect(members.map((m: { n: string | number }) => Number(m.n)).sort()).toEqual([3, 4, 4]);
+    expect(members.map((m) => Number(m.n)).sort()).toEqual([3, 4, 4]);
   });
 
   it('keeps the demo sea grids and tracks off land, and sea grids of one subkind apart', async () => {
