@@ -7,6 +7,7 @@ import { filePartition } from '../../server/db/repositories/filings.ts';
 import { codeProfile } from '../../server/domain/codes/index.ts';
 import { MARITIME_REFERENCE_TIME } from '../../db/seeds/maritime.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { pruneVesselPositions } from '../../server/db/repositories/vessels.ts';
 
 const box = (w: number, s: number, e: number, n: number): Polygon => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
 // 东极镇: a township without demo sea grids, so this filing does not replace them.
@@ -28,8 +29,7 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
   const register = (body: object) => call('POST', '/v1/vessels', 'demo-maritime', body);
 
   beforeAll(async () => {
-    // The demo tracks end at a fixed time; keep them through this suite's ingests, which prune old reports.
-    service = await startTestService(backend, { POSITION_RETENTION_DAYS: '36500' });
+    service = await startTestService(backend);
     const filing = await service.db.knex.transaction((trx) =>
       filePartition(trx, {
         townshipCode: TOWNSHIP,
@@ -103,6 +103,18 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     const stale = (await call('GET', `/v1/alerts?at=${later}`, 'demo-client')).json().alerts.filter((a: { kind: string; vessel: { mmsi: string | null } }) => a.vessel.mmsi?.startsWith('4120001'));
     expect(new Set(stale.map((a: { kind: string }) => a.kind))).toEqual(new Set(['stale_member']));
     expect(stale).toHaveLength(11);
+  });
+
+  it('prunes reports past the retention period but keeps the synthetic demo tracks', async () => {
+    const knex = service.db.knex;
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    await knex('vessel_positions').insert({ mmsi: '412999001', time: old, lon: 122.6, lat: 29.9 });
+    const demoBefore = await knex('vessel_positions as p').join('vessels as v', 'v.mmsi', 'p.mmsi').where('v.synthetic', true).count({ n: '*' });
+    expect(await pruneVesselPositions(knex, 90)).toBeGreaterThanOrEqual(1);
+    expect(Number((await knex('vessel_positions').where({ mmsi: '412999001' }).count({ n: '*' }))[0].n)).toBe(0);
+    const demoAfter = await knex('vessel_positions as p').join('vessels as v', 'v.mmsi', 'p.mmsi').where('v.synthetic', true).count({ n: '*' });
+    expect(demoAfter).toEqual(demoBefore);
+    expect(Number(demoAfter[0].n)).toBeGreaterThan(200);
   });
 
   it('registers vessels and refuses a malformed MMSI or name, naming the field', async () => {

@@ -203,9 +203,13 @@ export async function storePositions(knex: Knex, reports: ReadonlyArray<Position
   return stored;
 }
 
-/** Retention: deletes reports older than `olderThanDays`; returns how many. */
+/** Retention: deletes reports older than `olderThanDays`; returns how many. The synthetic demo tracks stay: they
+ * are set at a fixed reference time so that the demo's alerts can be replayed with `?at=`. */
 export async function pruneVesselPositions(knex: Knex, olderThanDays: number): Promise<number> {
-  return knex('vessel_positions').where('time', '<', new Date(Date.now() - olderThanDays * 86_400_000)).delete();
+  return knex('vessel_positions as p')
+    .where('p.time', '<', new Date(Date.now() - olderThanDays * 86_400_000))
+    .whereNotExists((q) => q.select(knex.raw('1')).from('vessels as v').whereRaw('v.mmsi = p.mmsi').where('v.synthetic', true))
+    .delete();
 }
 
 /** Land polygons (islands) for the on-land flag. */
