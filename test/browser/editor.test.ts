@@ -292,11 +292,40 @@ describe('editor in the browser', () => {
 
     // Two land grids of one village that share a boundary, so the merged grid is one polygon in one village.
     const land = grids.filter((g) => g.properties.kind === 'comprehensive' && !g.properties.parentCode);
-    const pair = land.flatMap((a, i) => land.slice(i + 1).map((b) => [a, b] as const)).find(([a, b]) => a.properties.divisionCode === b.properties.divisionCode && booleanIntersects(a, b));
+    const pairs = land.flatMap((a, i) => land.slice(i + 1).map((b) => [a, b] as const)).filter(([a, b]) => a.properties.divisionCode === b.properties.divisionCode && booleanIntersects(a, b));
+    const pair = pairs[0];
     expect(pair).toBeDefined();
     for (const grid of pair!) await page.check(`#plan-panel input[data-grid-id="${grid.id}"]`);
+
+    // Someone else merges two other grids meanwhile: the editor's merge is refused as stale, says so and reloads.
+    const planner = { authorization: 'Bearer demo-planner' };
+    const other = pairs.find(([a, b]) => ![a.id, b.id].some((id) => pair!.some((g) => g.id === id)));
+    expect(other).toBeDefined();
+    const etag = (await service.app.inject({ method: 'GET', url: `/v1/plans/${planId}`, headers: planner })).headers.etag as string;
+    const merged = await service.app.inject({
+      method: 'POST',
+      url: `/v1/plans/${planId}/merge`,
+      headers: { ...planner, 'if-match': etag },
+      payload: { gridIds: other!.map((g) => g.id) },
+    });
+    expect(merged.statusCode).toBe(200);
     await page.click('#plan-merge');
-    await expect.poll(() => page.locator('#plan-panel .plan-grids input').count(), { timeout: 30_000 }).toBe(grids.length - 1);
+    await expect.poll(() => page.textContent('#plan-panel .message.error'), { timeout: 30_000 }).toContain('已被他人修改');
+    expect(await page.locator('#plan-panel .plan-grids input').count()).toBe(grids.length - 1);
+
+    for (const grid of pair!) await page.check(`#plan-panel input[data-grid-id="${grid.id}"]`);
+    await page.click('#plan-merge');
+    await expect.poll(() => page.locator('#plan-panel .plan-grids input').count(), { timeout: 30_000 }).toBe(grids.length - 2);
+
+    // The diff overlay: the four merged grids retired, two grids added.
+    await page.click('#plan-diff');
+    const changes = () =>
+      page.evaluate(() => {
+        const { map } = (window as unknown as WanggeWindow).__wangge;
+        return map.queryRenderedFeatures({ layers: ['diff-fill'] }).map((f) => f.properties.change as string);
+      });
+    await expect.poll(async () => (await changes()).filter((c) => c === 'added').length, { timeout: 30_000 }).toBe(2);
+    expect((await changes()).filter((c) => c === 'retired').length).toBeGreaterThanOrEqual(1);
 
     for (const box of await page.locator('#plan-panel textarea[data-justify]').all()) await box.fill('合并后户数仍在合理范围，经村委会讨论确认');
     await page.click('#plan-submit');
@@ -313,10 +342,12 @@ describe('editor in the browser', () => {
     await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 60_000 }).toBe('filed');
 
     const added = [...(await filedCodes())].filter((code) => !before.has(code));
-    expect(added).toHaveLength(1);
-    await page.fill('#search-input', added[0]);
-    await page.click(`#search-results li[data-code="${added[0]}"]`);
-    await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(added[0]);
+    expect(added).toHaveLength(2);
+    for (const code of added) {
+      await page.fill('#search-input', code);
+      await page.click(`#search-results li[data-code="${code}"]`);
+      await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(code);
+    }
     await page.close();
   });
 

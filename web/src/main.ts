@@ -191,6 +191,8 @@ function openPlan(): Versioned<PlanView> {
   return plan.plan;
 }
 
+const failure = (error: unknown): PlanPanelView['message'] => ({ kind: 'error', text: t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) });
+
 /** Runs one write against the open plan (or creates one), then reloads its grids; errors become the panel's message. */
 async function planStep(work: () => Promise<Versioned<PlanView>>, done?: string): Promise<void> {
   plan.busy = true;
@@ -203,8 +205,8 @@ async function planStep(work: () => Promise<Versioned<PlanView>>, done?: string)
     if (done) plan.message = { kind: 'info', text: done };
   } catch (error) {
     const stale = error instanceof ApiError && error.status === 412;
-    plan.message = { kind: 'error', text: stale ? t('plan.stale') : t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) };
-    if (stale && plan.plan) await reloadPlan(plan.plan.value.id).catch(() => undefined);
+    plan.message = stale ? { kind: 'error', text: t('plan.stale') } : failure(error);
+    if (stale && plan.plan) await reloadPlan(plan.plan.value.id).catch((reload: unknown) => (plan.message = failure(reload)));
   } finally {
     plan.busy = false;
     renderPlan();
@@ -271,7 +273,7 @@ async function chooseRole(key: string | null): Promise<void> {
     try {
       await reloadPlan(id);
     } catch (error) {
-      plan.message = { kind: 'error', text: t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) };
+      plan.message = failure(error);
     }
   }
   renderPlan();

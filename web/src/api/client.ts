@@ -39,7 +39,8 @@ async function send<T>(path: string, init?: RequestInit & { ifMatch?: string }):
   if (init?.body) headers['content-type'] = 'application/json';
   if (key) headers.authorization = `Bearer ${key}`;
   if (init?.ifMatch) headers['if-match'] = init.ifMatch;
-  const response = await fetch(path, { ...init, headers });
+  // Plans change under the reader; a cached copy would carry a stale ETag.
+  const response = await fetch(path, { cache: 'no-store', ...init, headers });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
     throw new ApiError(response.status, problem);
