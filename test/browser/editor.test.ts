@@ -342,11 +342,21 @@ describe('editor in the browser', () => {
     await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 60_000 }).toBe('filed');
 
     const added = [...(await filedCodes())].filter((code) => !before.has(code));
+    const mergedCodes = [...pair!, ...other!].map((g) => g.properties.code);
     expect(added).toHaveLength(2);
     for (const code of added) {
       await page.fill('#search-input', code);
       await page.click(`#search-results li[data-code="${code}"]`);
       await expect.poll(() => page.textContent('#grid-card [data-field="card.code"]')).toBe(code);
+      // The card's lineage names the two filed grids merged into this one, and links the printable notice.
+      await expect.poll(() => page.locator('#grid-card .lineage li').count(), { timeout: 30_000 }).toBe(2);
+      const from = await page.locator('#grid-card .lineage li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.from));
+      expect(from.every((c) => mergedCodes.includes(c!))).toBe(true);
+      const notice = await page.getAttribute('#grid-card a.notice-link', 'href');
+      expect(notice).toBe(`/v1/grids/${code}/notice?f=html`);
+      const printed = await service.app.inject({ method: 'GET', url: notice! });
+      expect(printed.statusCode).toBe(200);
+      expect(printed.headers['content-type']).toContain('text/html');
     }
     await page.close();
   });

@@ -4,7 +4,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { apiKey, setApiKey } from './api/auth.ts';
-import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridCollection, type GridFeature, type PlanTransition, type PlanView, type Versioned } from './api/client.ts';
+import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridCollection, type GridFeature, type GridHistory, type PlanTransition, type PlanView, type Versioned } from './api/client.ts';
 import { localFindings } from './edit/checks.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { VertexIndex } from './edit/snapping.ts';
@@ -55,6 +55,7 @@ const ui = {
   township: null as string | null,
   validation: { status: 'idle' } as ValidationView,
   cardCode: null as string | null,
+  history: null as GridHistory | null,
   status: t('loading') as string,
 };
 const plan: PlanPanelView = {
@@ -88,6 +89,10 @@ function draftPropertiesOf(grid: GridFeature): Partial<DraftProperties> {
 }
 
 function showCard(code: string | null): void {
+  if (code !== ui.cardCode) {
+    ui.history = null;
+    if (code) void loadHistory(code);
+  }
   ui.cardCode = code;
   highlightGrid(map, code);
   const card = element('grid-card');
@@ -96,7 +101,7 @@ function showCard(code: string | null): void {
     card.hidden = true;
     return;
   }
-  renderGridCard(card, grid, divisionName(grid.properties.divisionCode), {
+  renderGridCard(card, grid, divisionName(grid.properties.divisionCode), ui.history?.code === code ? ui.history : null, {
     close: () => showCard(null),
     copyToDraft: () => {
       const p = grid.properties;
@@ -104,6 +109,13 @@ function showCard(code: string | null): void {
       editor?.dispatch({ type: 'add', geometry: grid.geometry, properties: draftPropertiesOf(grid) });
     },
   });
+}
+
+async function loadHistory(code: string): Promise<void> {
+  const history = await api.gridHistory(code).catch(() => null);
+  if (ui.cardCode !== code) return;
+  ui.history = history;
+  showCard(code);
 }
 
 function renderEditing(): void {

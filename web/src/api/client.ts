@@ -19,6 +19,13 @@ export type PlanGridBody = Static<typeof PlanGridInput>;
 /** A plan as last read, with the ETag every write must send back as If-Match. */
 export type Versioned<T> = { value: T; etag: string };
 export type DiffChange = 'added' | 'retired' | 'reshaped' | 'unchanged';
+/** GET /v1/grids/{code}/history; the route declares this shape inline (server/routes/filings.ts), so it is restated here. */
+export interface GridHistory {
+  code: string;
+  status: string;
+  versions: { version: number; name: string; households: number; validFrom: string; validTo: string | null; filingNumber: string | null; areaM2: number }[];
+  lineage: { from: string; to: string; relation: string; filingNumber: string | null; onDate: string }[];
+}
 export type DiffCollection = FeatureCollection<Polygon | MultiPolygon, { code: string | null; name: string; change: DiffChange }>;
 
 /** A route another part of the product has not shipped yet answers 404; the editor says so instead of failing. */
@@ -66,6 +73,9 @@ function query(params: Record<string, string | number | undefined>): string {
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}` : '';
 }
 
+/** The printable public notice (公示) of a grid, for a link the browser opens itself. */
+export const gridNoticeUrl = (code: string): string => `/v1/grids/${code}/notice?f=html`;
+
 export const api = {
   divisions: (filter: { level?: DivisionLevel; parent?: string } = {}) =>
     request<{ divisions: Division[] }>(`/v1/divisions${query(filter)}`).then((r) => r.divisions),
@@ -74,6 +84,7 @@ export const api = {
   grids: (filter: { division?: string; kind?: GridKind; bbox?: string; at?: string; limit?: number } = {}) =>
     request<GridCollection>(`/v1/grids${query({ limit: 10_000, ...filter })}`),
   grid: (code: string) => request<GridFeature>(`/v1/grids/${code}`),
+  gridHistory: (code: string) => request<GridHistory>(`/v1/grids/${code}/history`),
   validate: (body: { divisionCode: string; ruleSet?: string; features: FeatureCollection }) =>
     optional<RuleReport>('/v1/validate', { method: 'POST', body: JSON.stringify(body) }),
   createPlan: (body: { townshipCode: string; trigger: PlanTrigger; triggerNote?: string; description?: string; start: 'empty' | 'filed' }) =>
