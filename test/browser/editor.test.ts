@@ -361,6 +361,26 @@ describe('editor in the browser', () => {
     await page.close();
   });
 
+  it('suggests a partition for a village with a band, shows the job progress and the result, and accepts it into the draft', async () => {
+    const page = await openEditor();
+    await page.selectOption('#role-switch', 'demo-planner');
+    await page.selectOption('#draft-township', '330903001000');
+    const villages = await page.locator('#suggest-village option[value^="330903001"]').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(villages.length).toBeGreaterThan(0);
+    await page.selectOption('#suggest-village', villages[0]);
+    await page.fill('#suggest-min', '200');
+    await page.dispatchEvent('#suggest-min', 'change');
+    await page.click('#suggest-run');
+    await expect.poll(() => page.getAttribute('#suggest-phase', 'data-status'), { timeout: 60_000 }).toBe('succeeded');
+    expect(await page.textContent('#suggest-phase')).toMatch(/\d+%/);
+    const suggested = Number((await page.textContent('#suggest-summary'))!.match(/建议 (\d+) 个网格/)![1]);
+    expect(suggested).toBeGreaterThan(0);
+    await page.click('#suggest-accept');
+    const count = () => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state.features.length);
+    await expect.poll(count).toBe(suggested);
+    await page.close();
+  });
+
   it('sent no request to any host but 127.0.0.1', () => {
     expect(foreignRequests).toEqual([]);
   });

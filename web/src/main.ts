@@ -17,6 +17,7 @@ import { renderEditPanel } from './ui/edit-panel.ts';
 import { renderGridCard } from './ui/grid-card.ts';
 import { renderPlanPanel, type PlanPanelView } from './ui/plan-panel.ts';
 import { renderRoleSwitcher } from './ui/role-switcher.ts';
+import { renderSuggestPanel, type SuggestPanelView } from './ui/suggest-panel.ts';
 import { mountLayerSwitcher, renderLegend } from './ui/layers-panel.ts';
 import { mountSearch, searchIndex, type SearchEntry } from './ui/search.ts';
 import { mountShortcuts, type ShortcutAction } from './ui/shortcuts.ts';
@@ -71,6 +72,8 @@ const plan: PlanPanelView = {
   message: null,
   busy: false,
 };
+const suggestion: SuggestPanelView = { villages: [], village: null, band: { min: 300, max: 500, ideal: 400 }, job: null, error: null };
+const JOB_POLL_MS = 400;
 let editor: DraftEditor | null = null;
 let layerSwitcher: { render(): void } | null = null;
 
@@ -127,6 +130,7 @@ function renderEditing(): void {
       ui.township = code || null;
       renderEditing();
       renderPlan();
+      renderSuggestion();
       scheduleValidation();
     },
     loadFiled: () => {
@@ -154,6 +158,7 @@ function renderAll(): void {
   renderLegend(element('legend-panel'));
   renderEditing();
   renderPlan();
+  renderSuggestion();
   renderFindings();
   showCard(ui.cardCode);
   renderRoleSwitcher(element<HTMLSelectElement>('role-switch'), plan.key, (key) => void chooseRole(key));
@@ -276,6 +281,56 @@ async function takeStep(step: PlanTransition): Promise<void> {
   if (step === 'return' && plan.plan?.value.status === 'returned') plan.comment.text = '';
 }
 
+// --- suggestion: a background job polled for progress; its grids are shown, then taken into the draft on request ---
+function renderSuggestion(): void {
+  suggestion.villages = data.divisions.filter((d) => d.level === 'village' && (!ui.township || d.code.startsWith(ui.township.slice(0, 9))));
+  renderSuggestPanel(element('suggest-panel'), suggestion, {
+    chooseVillage: (code) => {
+      suggestion.village = code || null;
+      renderSuggestion();
+    },
+    run: () => void runSuggestion(),
+    accept: () => {
+      const features = suggestion.job?.result?.features.features ?? [];
+      ui.error = editor?.dispatch({
+        type: 'load',
+        grids: features.map((f) => ({ geometry: f.geometry, properties: { divisionCode: f.properties.divisionCode, households: f.properties.households } })),
+      });
+      if (!ui.township && suggestion.village) ui.township = `${suggestion.village.slice(0, 9)}000`;
+      setSourceData(map, 'suggest', { type: 'FeatureCollection', features: [] });
+      renderEditing();
+    },
+  });
+}
+
+async function runSuggestion(): Promise<void> {
+  const village = suggestion.village;
+  if (!village) return;
+  suggestion.error = null;
+  suggestion.job = { status: 'queued', phase: null, percent: 0 };
+  renderSuggestion();
+  try {
+    const id = await api.suggest({ divisionCode: village, band: suggestion.band });
+    let job = await api.job(id);
+    while (job.status === 'queued' || job.status === 'running') {
+      suggestion.job = job;
+      renderSuggestion();
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      job = await api.job(id);
+    }
+    suggestion.job = job;
+    if (job.status === 'failed') suggestion.error = job.error?.detail ?? job.error?.title ?? t('suggest.status.failed');
+    if (job.result) {
+      setSourceData(map, 'suggest', job.result.features);
+      fitTo({ type: 'GeometryCollection', geometries: job.result.features.features.map((f) => f.geometry) });
+    }
+  } catch (error) {
+    suggestion.job = null;
+    suggestion.error = error instanceof Error ? error.message : String(error);
+  }
+  renderSuggestion();
+}
+
 async function chooseRole(key: string | null): Promise<void> {
   setApiKey(key);
   plan.key = key;
@@ -386,6 +441,7 @@ function startEditor(): DraftEditor {
       if (!ui.township && state.features[0]) ui.township = townshipAt(state.features[0]);
       renderEditing();
       renderPlan();
+      renderSuggestion();
       if (state.features !== lastFeatures) {
         lastFeatures = state.features;
         scheduleValidation();

@@ -4,6 +4,7 @@ import type { Static } from 'typebox';
 import type { Plan, PlanGridFeature, PlanGridInput } from '../../../server/schemas/plans.ts';
 import type { Division, DivisionLevel, Grid, GridKind, Island, Problem, RuleReport } from '../../../server/schemas/resources.ts';
 import type { PlanTransition, PlanTrigger } from '../../../server/domain/plans/status.ts';
+import type { SuggestOutcome } from '../../../server/jobs/suggest.ts';
 import { apiKey } from './auth.ts';
 
 export type { PlanTransition };
@@ -25,6 +26,15 @@ export interface GridHistory {
   status: string;
   versions: { version: number; name: string; households: number; validFrom: string; validTo: string | null; filingNumber: string | null; areaM2: number }[];
   lineage: { from: string; to: string; relation: string; filingNumber: string | null; onDate: string }[];
+}
+export type { SuggestOutcome };
+export type HouseholdBandInput = { min: number; max: number; ideal: number };
+export interface SuggestJob {
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  phase: string | null;
+  percent: number;
+  result?: SuggestOutcome;
+  error?: Partial<Problem>;
 }
 export type DiffCollection = FeatureCollection<Polygon | MultiPolygon, { code: string | null; name: string; change: DiffChange }>;
 
@@ -97,5 +107,8 @@ export const api = {
   mergePlanGrids: (id: string, etag: string, gridIds: string[]) => write(`/v1/plans/${id}/merge`, etag, { gridIds }),
   transition: (id: string, etag: string, transition: PlanTransition, body: { justifications?: Record<string, string>; comments?: { grid?: string; text: string }[] }) =>
     write(`/v1/plans/${id}/${transition}`, etag, body).then((r) => ({ value: (r.value as unknown as { plan: PlanView }).plan, etag: r.etag })),
+  suggest: (body: { divisionCode: string; band: HouseholdBandInput }) =>
+    request<{ jobId: string }>('/v1/suggest', { method: 'POST', body: JSON.stringify(body) }).then((r) => r.jobId),
+  job: (id: string) => request<SuggestJob>(`/v1/jobs/${id}`),
   planDiff: (id: string) => request<DiffCollection>(`/v1/plans/${id}/diff?f=geojson`),
 };

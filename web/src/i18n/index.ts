@@ -126,6 +126,19 @@ const zh = {
   'plan.commentRequired': '退回需填写意见',
   'plan.filed': '已备案，登记册已更新',
   'plan.failed': '操作失败：{detail}',
+  'suggest.title': '自动建议划分',
+  'suggest.chooseVillage': '（选择村/社区）',
+  'suggest.band': '每格户数',
+  'suggest.ideal': '理想',
+  'suggest.run': '生成建议',
+  'suggest.progress': '{status} · {phase} · {percent}%',
+  'suggest.status.queued': '排队中',
+  'suggest.status.running': '计算中',
+  'suggest.status.succeeded': '已完成',
+  'suggest.status.failed': '失败',
+  'suggest.summary': '建议 {grids} 个网格，{share}% 户数达标',
+  'suggest.accept': '采纳到草案',
+  'layer.suggest': '建议划分',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -255,6 +268,19 @@ const en: Record<MessageKey, string> = {
   'plan.commentRequired': 'Write a reason to return the plan',
   'plan.filed': 'Filed; the registry is updated',
   'plan.failed': 'Failed: {detail}',
+  'suggest.title': 'Suggest a partition',
+  'suggest.chooseVillage': '(choose a village)',
+  'suggest.band': 'Households per grid',
+  'suggest.ideal': 'ideal',
+  'suggest.run': 'Suggest',
+  'suggest.progress': '{status} · {phase} · {percent}%',
+  'suggest.status.queued': 'Queued',
+  'suggest.status.running': 'Running',
+  'suggest.status.succeeded': 'Done',
+  'suggest.status.failed': 'Failed',
+  'suggest.summary': '{grids} grids suggested, {share}% within the band',
+  'suggest.accept': 'Accept into draft',
+  'layer.suggest': 'Suggested partition',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { zh, en };

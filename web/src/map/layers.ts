@@ -11,9 +11,10 @@ export const BOUNDARY_COLOURS = { county: '#5a4a78', township: '#8a7aa8' } as co
 export const UNCOVERED_COLOUR = '#d6336c';
 export const INHABITED_COLOUR = '#2f6f3e';
 export const PLAN_COLOUR = '#0b7285';
+export const SUGGEST_COLOUR = '#7048e8';
 export const DIFF_COLOURS = { added: '#2f9e44', retired: '#c92a2a', reshaped: '#f08c00', unchanged: '#adb5bd' } as const;
 
-export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'diff';
+export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'diff' | 'suggest';
 
 export const LAYER_GROUPS = {
   land: ['land-fill', 'land-outline'],
@@ -28,6 +29,7 @@ export const LAYER_GROUPS = {
   draft: ['draft-fill', 'draft-line', 'draft-selected'],
   plan: ['plan-line', 'plan-checked'],
   diff: ['diff-fill', 'diff-line'],
+  suggest: ['suggest-fill', 'suggest-line'],
 } as const;
 export type LayerGroup = keyof typeof LAYER_GROUPS;
 /** Groups hidden until the planner turns them on. */
@@ -48,7 +50,7 @@ const seaColour: ExpressionSpecification = [
 ];
 
 export function addProductLayers(map: MapLibreMap): void {
-  for (const id of ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'diff'] satisfies SourceId[]) {
+  for (const id of ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'diff', 'suggest'] satisfies SourceId[]) {
     map.addSource(id, { type: 'geojson', data: empty });
   }
   map.addLayer({ id: 'land-fill', type: 'fill', source: 'land', paint: { 'fill-color': LAND_COLOUR } });
@@ -96,6 +98,8 @@ export function addProductLayers(map: MapLibreMap): void {
   const diffColour: ExpressionSpecification = ['match', ['get', 'change'], 'added', DIFF_COLOURS.added, 'retired', DIFF_COLOURS.retired, 'reshaped', DIFF_COLOURS.reshaped, DIFF_COLOURS.unchanged];
   map.addLayer({ id: 'diff-fill', type: 'fill', source: 'diff', paint: { 'fill-color': diffColour, 'fill-opacity': ['match', ['get', 'change'], 'unchanged', 0.1, 0.45] } });
   map.addLayer({ id: 'diff-line', type: 'line', source: 'diff', paint: { 'line-color': diffColour, 'line-width': 1.5 } });
+  map.addLayer({ id: 'suggest-fill', type: 'fill', source: 'suggest', paint: { 'fill-color': SUGGEST_COLOUR, 'fill-opacity': ['case', ['get', 'inBand'], 0.15, 0.4] } });
+  map.addLayer({ id: 'suggest-line', type: 'line', source: 'suggest', paint: { 'line-color': SUGGEST_COLOUR, 'line-width': 1.5 } });
   map.addLayer({ id: 'plan-line', type: 'line', source: 'plan', paint: { 'line-color': PLAN_COLOUR, 'line-width': 1.5, 'line-dasharray': [3, 1] } });
   map.addLayer({ id: 'plan-checked', type: 'line', source: 'plan', filter: ['get', 'checked'], paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 } });
   map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', paint: { 'fill-color': DRAFT_COLOUR, 'fill-opacity': 0.3 } });
