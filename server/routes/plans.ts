@@ -29,15 +29,16 @@ const Errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Pr
 
 const view = (plan: PlanRecord) => ({ ...plan, allowedTransitions: allowedTransitions(plan.status) });
 
+// Fastify's ajv coerces a JSON null to "" where a schema allows a string or null, so empty means absent here.
 function toRecord(feature: Static<typeof PlanGridInput>): PlanGridRecord {
   const p = feature.properties;
   return {
-    code: p.code ?? null,
+    code: p.code || null,
     name: p.name,
     kind: p.kind,
     subkind: p.subkind ?? null,
     divisionCode: p.divisionCode,
-    parentCode: p.parentCode ?? null,
+    parentCode: p.parentCode || null,
     households: p.households ?? null,
     population: p.population ?? null,
     managingUnits: p.managingUnits ?? [],

@@ -234,7 +234,21 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().report.counts.error).toBe(0);
-    expect((await call('GET', `/v1/plans/${res.json().id}/grids`, 'reviewer')).json().features.length).toBeGreaterThan(100);
+    const grids = (await call('GET', `/v1/plans/${res.json().id}/grids`, 'reviewer')).json().features;
+    expect(grids.length).toBeGreaterThan(100);
+    // Writing a grid back as read (code set, parentCode null) keeps both as they were.
+    const { planGridId: _id, status: _status, ...properties } = grids[0].properties;
+    const put = await service.app.inject({
+      method: 'PUT',
+      url: `/v1/plans/${res.json().id}/grids/${grids[0].id}`,
+      headers: { authorization: 'Bearer demo-planner', 'if-match': res.headers.etag as string },
+      payload: { type: 'Feature', properties, geometry: grids[0].geometry },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const reread = await call('GET', `/v1/plans/${res.json().id}/grids`, 'reviewer');
+    expect(reread.statusCode).toBe(200);
+    const again = reread.json().features.find((f: { id: string }) => f.id === grids[0].id);
+    expect(again.properties).toMatchObject({ code: grids[0].properties.code, parentCode: null });
   });
 
   it('verifies the filing hash chain and detects a tampered record', async () => {
