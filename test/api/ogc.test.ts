@@ -107,7 +107,9 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
     expect(Date.parse(body.timeStamp)).not.toBeNaN();
     expect(body.features.every((f: Feature) => f.properties!.kind !== 'maritime' && f.properties!.parentCode === null)).toBe(true);
     expect((await json('/ogc/collections/micro-grids/items')).features.map((f: Feature) => f.id)).toEqual([`${changed.code}01`]);
-    expect((await json('/ogc/collections/sea-grids/items')).features.map((f: Feature) => f.id)).toEqual(['330903001001801']);
+    const seaIds = (await json('/ogc/collections/sea-grids/items')).features.map((f: Feature) => f.id);
+    expect(seaIds).toContain('330903001001801');
+    expect(seaIds).toHaveLength(await count(`grids WHERE kind = 'maritime' AND valid_to IS NULL`));
   });
 
   it('pages with next and prev links until every feature is seen once', async () => {
