@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Division, DivisionLevel } from '../../schemas/resources.ts';
 import type { AreaGeometry } from '../../schemas/geojson.ts';
 
-interface DivisionRow {
+export interface DivisionRow {
   code: string;
   name: string;
   level: DivisionLevel;
@@ -15,7 +15,8 @@ interface DivisionRow {
 
 const COLUMNS = ['code', 'name', 'level', 'parent_code', 'households', 'population', 'synthetic'] as const;
 
-function toDivision(row: DivisionRow): Division {
+/** A division row in API names. */
+export function toDivision(row: DivisionRow): Division {
   return {
     code: row.code,
     name: row.name,

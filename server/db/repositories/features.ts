@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Geometry } from 'geojson';
 import type { BBox } from '../../http/params.ts';
 import { inForce, gridIdentity, type GridIdentityRow } from './grids.ts';
+import { toDivision, type DivisionRow } from './divisions.ts';
 
 export type FeatureCollectionId =
   | 'divisions'
@@ -200,30 +201,13 @@ const DIVISION_LEVEL: Partial<Record<FeatureCollectionId, string>> = {
   'divisions-village': 'village',
 };
 
-interface DivisionRow {
-  code: string;
-  name: string;
-  level: string;
-  parent_code: string | null;
-  households: number;
-  population: number;
-  synthetic: boolean;
-  geometry: Geometry | null;
-}
+type DivisionRowWithGeometry = DivisionRow & { geometry: Geometry | null };
 
-const divisionFeature = (row: DivisionRow): StoredFeature => ({
+const divisionFeature = (row: DivisionRowWithGeometry): StoredFeature => ({
   type: 'Feature',
   id: row.code,
   geometry: row.geometry,
-  properties: {
-    code: row.code,
-    name: row.name,
-    level: row.level,
-    parentCode: row.parent_code,
-    households: row.households,
-    population: row.population,
-    synthetic: row.synthetic,
-  },
+  properties: toDivision(row),
 });
 
 function divisionScope(knex: Knex, id: FeatureCollectionId, properties: FeatureFilter['properties']): Knex.QueryBuilder {
@@ -358,7 +342,7 @@ export function featureCatalog(knex: Knex, options: { inhabitedThreshold: number
       }
       default: {
         const scoped = () => spatial(divisionScope(knex, id, properties));
-        return page<DivisionRow>(
+        return page<DivisionRowWithGeometry>(
           scoped().count({ total: '*' }),
           scoped().select('code', 'name', 'level', 'parent_code', 'households', 'population', 'synthetic').select(knex.raw(GEOMETRY)).orderBy('code'),
           filter,
