@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { LineString } from '../schemas/geojson.ts';
-import { CreatePlan, Filing, Plan, PlanGridFeature, PlanGridInput, PlanStatus } from '../schemas/plans.ts';
+import { CreatePlan, FilingOutcome, Plan, PlanGridFeature, PlanGridInput, PlanStatus } from '../schemas/plans.ts';
 import { DivisionCode, Problem } from '../schemas/resources.ts';
 import { allowedTransitions, PLAN_TRANSITIONS, type PlanStatus as Status } from '../domain/plans/status.ts';
 import { may } from '../domain/access/roles.ts';
@@ -233,7 +233,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
               comments: Type.Optional(Type.Array(Type.Object({ grid: Type.Optional(Type.String()), text: Type.String() }))),
             }),
           ),
-          response: { 200: Type.Object({ plan: Plan, filing: Type.Optional(Filing) }), ...Errors },
+          response: { 200: Type.Object({ plan: Plan, filing: Type.Optional(FilingOutcome) }), ...Errors },
         },
       },
       async (request, reply) => {

@@ -21,6 +21,7 @@ export const Plan = Type.Object({
   triggerNote: Type.Union([Type.String(), Type.Null()]),
   description: Type.String(),
   status: PlanStatus,
+  baseFiling: Type.Union([Type.String(), Type.Null()], { description: 'the filing of the township (and scope) this plan was drafted against' }),
   createdBy: Type.Union([Type.String(), Type.Null()]),
   report: Type.Union([Type.Intersect([RuleReport, Type.Object({ justifications: Type.Optional(Type.Record(Type.String(), Type.String())) })]), Type.Null()]),
   comments: Type.Array(PlanComment),
@@ -75,3 +76,9 @@ export const Filing = Type.Object({
   snapshotSha256: Type.String(),
   previousSha256: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** What filing a plan did to the grid codes: kept by continuity, newly allocated, retired for good. */
+export const FilingOutcome = Type.Intersect([
+  Filing,
+  Type.Object({ codes: Type.Object({ kept: Type.Array(Type.String()), allocated: Type.Array(Type.String()), retired: Type.Array(Type.String()) }) }),
+]);

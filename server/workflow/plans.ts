@@ -240,13 +240,13 @@ async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registr
       staff: g.properties.staff,
       geometry: g.geometry,
     })),
-    filedAt: new Date(),
     approvedBy: approval?.actor ?? null,
     filedBy: registrar.name,
     trigger: plan.trigger,
     planId: plan.id,
     profile: codeProfile(ruleSet.codeProfile),
     continuityThreshold: 0.8,
+    basedOn: plan.baseFiling,
   });
   // The plan that was filed before for this township is now history.
   await trx('plans').where({ township_code: plan.townshipCode, status: 'filed' }).whereNot({ id: plan.id }).update({ status: 'superseded' });

@@ -29,13 +29,16 @@ export interface FilingRequest {
   /** A land filing replaces the township's land grids; a maritime one its sea grids. */
   scope: 'land' | 'maritime';
   grids: FilingGrid[];
-  filedAt: Date;
+  /** Defaults to the moment the filing lock is held, so filing times follow the chain's order. */
+  filedAt?: Date;
   approvedBy: string | null;
   filedBy: string;
   trigger: string;
   planId: string | null;
   profile: CodeProfile;
   continuityThreshold: number;
+  /** When set, the filing is refused unless this is still the township's latest filing of the scope. */
+  basedOn?: string | null;
 }
 
 export interface FilingRecord {
@@ -54,6 +57,23 @@ export interface FilingRecord {
 // One lock for the whole chain: filings are rare, and the chain needs a total order.
 const FILING_LOCK = 7_345_001;
 
+/** Someone filed the township (scope) after the plan was drafted: filing it would silently undo that filing. */
+export class PartitionChanged extends Error {
+  readonly type = 'partition-changed';
+  readonly status = 409;
+  constructor(townshipCode: string, basedOn: string | null, latest: string | null) {
+    super(
+      `${townshipCode} was filed as ${latest} after this plan was drafted against ${basedOn ?? 'no filing'}; ` +
+        'start a new plan from the filed partition (its edits would otherwise undo that filing)',
+    );
+  }
+}
+
+export async function latestFilingNumber(knex: Knex, townshipCode: string, scope: FilingRequest['scope']): Promise<string | null> {
+  const row = await knex('filings').select('number').where({ township_code: townshipCode, scope }).orderBy('chain_seq', 'desc').first();
+  return row?.number ?? null;
+}
+
 /** The calendar date in China (UTC+8) on which a filing takes effect. */
 export function chinaDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -63,8 +83,15 @@ function scopeFilter(scope: FilingRequest['scope']) {
   return (q: Knex.QueryBuilder) => (scope === 'maritime' ? q.where('kind', 'maritime') : q.whereNot('kind', 'maritime'));
 }
 
-export async function filePartition(trx: Knex.Transaction, request: FilingRequest): Promise<FilingRecord> {
+type DatedRequest = FilingRequest & { filedAt: Date };
+
+export async function filePartition(trx: Knex.Transaction, input: FilingRequest): Promise<FilingRecord> {
   await trx.raw('SELECT pg_advisory_xact_lock(?)', [FILING_LOCK]);
+  const request: DatedRequest = { ...input, filedAt: input.filedAt ?? new Date() };
+  if (request.basedOn !== undefined) {
+    const latest = await latestFilingNumber(trx, request.townshipCode, request.scope);
+    if (latest !== request.basedOn) throw new PartitionChanged(request.townshipCode, request.basedOn, latest);
+  }
   const validFrom = chinaDate(request.filedAt);
   const prefix = request.townshipCode.slice(0, significantDigits(request.townshipCode));
 
@@ -104,13 +131,15 @@ export async function filePartition(trx: Knex.Transaction, request: FilingReques
   await trx('grids').whereNull('filing_number').where('valid_from', validFrom).where('division_code', 'like', `${prefix}%`).update({ filing_number: number });
 
   const snapshot = await partitionSnapshot(trx, prefix, request.scope, number, request);
-  const previous = await trx('filings').select('snapshot_sha256').orderBy('filed_at', 'desc').orderBy('number', 'desc').first();
+  const previous = await trx('filings').select('snapshot_sha256', 'chain_seq').orderBy('chain_seq', 'desc').first();
   const previousSha256: string | null = previous?.snapshot_sha256 ?? null;
   const snapshotSha256 = snapshotHash(snapshot, previousSha256);
   await trx('filings').insert({
     number,
+    chain_seq: Number(previous?.chain_seq ?? 0) + 1,
     plan_id: request.planId,
     township_code: request.townshipCode,
+    scope: request.scope,
     filed_at: request.filedAt,
     approved_by: request.approvedBy,
     filed_by: request.filedBy,
@@ -136,7 +165,7 @@ export async function filePartition(trx: Knex.Transaction, request: FilingReques
   };
 }
 
-async function allocateMissingCodes(trx: Knex.Transaction, request: FilingRequest, kept: Map<number, string>): Promise<string[]> {
+async function allocateMissingCodes(trx: Knex.Transaction, request: DatedRequest, kept: Map<number, string>): Promise<string[]> {
   const codes: string[] = request.grids.map((_, i) => kept.get(i) ?? '');
   const groups = new Map<string, number[]>();
   request.grids.forEach((g, i) => {
@@ -206,7 +235,7 @@ async function nextFilingNumber(trx: Knex.Transaction, filedAt: Date): Promise<s
 }
 
 /** The canonical content a filing's hash covers: the record's facts and the partition in force after it. */
-async function partitionSnapshot(trx: Knex.Transaction, prefix: string, scope: FilingRequest['scope'], number: string, request: FilingRequest) {
+async function partitionSnapshot(trx: Knex.Transaction, prefix: string, scope: FilingRequest['scope'], number: string, request: DatedRequest) {
   const grids = await trx('grids')
     .select('code', 'version', 'name', 'kind', 'subkind', 'division_code as divisionCode', 'parent_code as parentCode', 'households', 'population', trx.raw('ST_AsGeoJSON(geom, 7)::json as geometry'))
     .whereNull('valid_to')
@@ -228,8 +257,7 @@ async function partitionSnapshot(trx: Knex.Transaction, prefix: string, scope: F
 export async function listFilings(knex: Knex, filter: { townshipPrefix?: string; limit: number; offset: number }) {
   const query = knex('filings')
     .select('number', 'plan_id', 'township_code', 'filed_at', 'approved_by', 'filed_by', 'trigger', 'snapshot_sha256', 'previous_sha256')
-    .orderBy('filed_at')
-    .orderBy('number');
+    .orderBy('chain_seq');
   if (filter.townshipPrefix) query.where('township_code', 'like', `${filter.townshipPrefix}%`);
   const rows = await query.limit(filter.limit).offset(filter.offset);
   return rows.map((r) => ({
@@ -246,6 +274,6 @@ export async function listFilings(knex: Knex, filter: { townshipPrefix?: string;
 }
 
 export async function verifyFilingChain(knex: Knex): Promise<ChainVerdict> {
-  const rows = await knex('filings').select('number', 'snapshot', 'snapshot_sha256', 'previous_sha256').orderBy('filed_at').orderBy('number');
+  const rows = await knex('filings').select('number', 'snapshot', 'snapshot_sha256', 'previous_sha256').orderBy('chain_seq');
   return verifyChain(rows.map((r) => ({ number: r.number, snapshot: r.snapshot, snapshotSha256: r.snapshot_sha256, previousSha256: r.previous_sha256 })));
 }

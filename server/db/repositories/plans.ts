@@ -5,7 +5,7 @@ import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import type { PlanStatus, PlanTrigger } from '../../domain/plans/status.ts';
 import type { Grid, RuleReport } from '../../schemas/resources.ts';
 import { inForce } from './grids.ts';
-import type { FilingGrid } from './filings.ts';
+import { latestFilingNumber, type FilingGrid } from './filings.ts';
 
 export type PlanScope = 'land' | 'maritime';
 
@@ -17,6 +17,8 @@ export interface PlanRecord {
   triggerNote: string | null;
   description: string;
   status: PlanStatus;
+  /** the township's latest filing (of this scope) when the plan was started; null if there was none */
+  baseFiling: string | null;
   createdBy: string | null;
   report: (RuleReport & { justifications?: Record<string, string> }) | null;
   comments: PlanComment[];
@@ -58,6 +60,7 @@ const toPlan = (r: Record<string, any>): PlanRecord => ({
   triggerNote: r.trigger_note,
   description: r.description,
   status: r.status,
+  baseFiling: r.base_filing,
   createdBy: r.created_by === null ? null : String(r.created_by),
   report: r.report,
   comments: r.comments,
@@ -91,6 +94,7 @@ export async function createPlan(
       trigger_note: plan.triggerNote,
       description: plan.description,
       created_by: plan.createdBy,
+      base_filing: await latestFilingNumber(trx, plan.townshipCode, plan.scope),
     })
     .returning('id');
   if (copyFiledWithPrefix !== null) {
