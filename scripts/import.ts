@@ -1,5 +1,5 @@
 // `npm run import -- file.zip --division 330903001000 [--plan <id>] [--crs gcj02] [--format shapefile]`
-// Imports a grid file (GeoJSON, zipped Shapefile, KML, CSV with WKT) into a draft plan on the API's code path
+// Imports a grid file (GeoJSON, zipped Shapefile, KML, CSV with WKT, GeoPackage) into a draft plan on the API's code path
 // (importIntoPlan: all or nothing, revalidated, audited). Without --plan a new empty draft is created for the
 // township. Progress on stderr, the per-feature report on stdout.
 import { readFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ import type { Principal } from '../server/domain/access/roles.ts';
 import { createPlan, planEtag, visiblePlan } from '../server/workflow/plans.ts';
 import { importIntoPlan } from '../server/routes/transfer.ts';
 
-const USAGE = 'usage: npm run import -- <file.geojson|.zip|.kml|.csv> --division <12-digit township code> [--plan <id>] [--crs wgs84|cgcs2000|gcj02|bd09] [--format geojson|shapefile|kml|csv]';
-const BY_EXTENSION: Record<string, TransferFormat> = { '.geojson': 'geojson', '.json': 'geojson', '.zip': 'shapefile', '.kml': 'kml', '.csv': 'csv' };
+const USAGE = `usage: npm run import -- <file.geojson|.zip|.kml|.csv|.gpkg> --division <12-digit township code> [--plan <id>] [--crs wgs84|cgcs2000|gcj02|bd09] [--format ${TRANSFER_FORMATS.join('|')}]`;
+const BY_EXTENSION: Record<string, TransferFormat> = { '.geojson': 'geojson', '.json': 'geojson', '.zip': 'shapefile', '.kml': 'kml', '.csv': 'csv', '.gpkg': 'geopackage' };
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);

@@ -1,5 +1,5 @@
 // Grid files in and out: import into a draft plan (all or nothing, a report per feature), export of a filed
-// partition at any date and of a plan, as GeoJSON, zipped Shapefile, KML or CSV (WKT).
+// partition at any date and of a plan, as GeoJSON, zipped Shapefile, KML, CSV (WKT) or GeoPackage.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
@@ -144,8 +144,8 @@ const toTransfer = (p: Omit<TransferGrid, 'geometry'>, geometry: TransferGrid['g
   geometry,
 });
 
-function sendFile(reply: FastifyReply, grids: TransferGrid[], format: TransferFormat, layer: string) {
-  const { body, contentType, filename } = writeGridFile(grids, format, layer);
+async function sendFile(reply: FastifyReply, grids: TransferGrid[], format: TransferFormat, layer: string) {
+  const { body, contentType, filename } = await writeGridFile(grids, format, layer);
   return reply
     .type(contentType)
     .header('content-disposition', `attachment; filename="${filename}"`)
@@ -168,7 +168,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
         summary: 'Import grids from a file into a draft plan (all or nothing)',
         description:
           'Body: the file itself — GeoJSON (application/geo+json), a zipped shapefile (application/zip; needs its .prj, or crs=), ' +
-          'KML (application/vnd.google-earth.kml+xml; network links are listed in `skipped` and never fetched) or CSV with a WKT column (text/csv). ' +
+          'KML (application/vnd.google-earth.kml+xml; network links are listed in `skipped` and never fetched), CSV with a WKT column (text/csv) ' +
+          'or a GeoPackage with one feature table (application/geopackage+sqlite3; EPSG:4326 or EPSG:4490, or crs= for an undefined SRS). ' +
           'Attributes read: code, name/名称, households/户数, population, kind, subkind, divisionCode. Z values are dropped with a note. ' +
           'Any rejected feature (non-polygon, unclosed ring, projected coordinates, bad attribute) → 422 naming each, nothing written. ' +
           `Uploads over ${IMPORT_BODY_LIMIT / 1024 / 1024} MB → 413.`,
@@ -194,7 +195,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     {
       schema: {
         tags: ['grids'],
-        summary: 'Download the filed partition of a division on any date as GeoJSON, Shapefile (zip, EPSG:4490), KML or CSV (WKT)',
+        summary: 'Download the filed partition of a division on any date as GeoJSON, Shapefile (zip, EPSG:4490), KML, CSV (WKT) or GeoPackage (EPSG:4490)',
         querystring: Type.Object(
           { division: Type.Optional(DivisionCode), at: Type.Optional(IsoDate), kind: Type.Optional(GridKind), format: Type.Optional(Format) },
           { additionalProperties: false },
@@ -222,7 +223,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     {
       schema: {
         tags: ['plans'],
-        summary: 'Download the proposed grids of a plan as GeoJSON, Shapefile (zip, EPSG:4490), KML or CSV (WKT)',
+        summary: 'Download the proposed grids of a plan as GeoJSON, Shapefile (zip, EPSG:4490), KML, CSV (WKT) or GeoPackage (EPSG:4490)',
         params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
         querystring: Type.Object({ format: Type.Optional(Format) }, { additionalProperties: false }),
       },

@@ -1,4 +1,5 @@
-// Import and export through HTTP on both backends: the demo's 沈家门 filed partition exported in every format and
+// Import and export through HTTP on both backends: the demo's 沈家门 filed partition exported in every format (GeoJSON,
+// Shapefile, KML, CSV, GeoPackage) and
 // imported into an empty draft gives the same codes and geometries (within 1e-7°); plan export; and every bad input
 // of issue 9 answered with problem+json and nothing written.
 import { createServer, type Server } from 'node:http';
@@ -6,13 +7,20 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, unzipSync, zipSync } from 'fflate';
+import initSqlJs from 'sql.js';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { readGridFile, type TransferFormat } from '../../server/domain/formats/index.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 import { fixture, maxDeviation } from '../unit/formats/support.ts';
 
 const TOWNSHIP = '330903001000';
-const MEDIA: Record<TransferFormat, string> = { geojson: 'application/geo+json', shapefile: 'application/zip', kml: 'application/vnd.google-earth.kml+xml', csv: 'text/csv' };
+const MEDIA: Record<TransferFormat, string> = {
+  geojson: 'application/geo+json',
+  shapefile: 'application/zip',
+  kml: 'application/vnd.google-earth.kml+xml',
+  csv: 'text/csv',
+  geopackage: 'application/geopackage+sqlite3',
+};
 type Area = Polygon | MultiPolygon;
 
 describe.each(BACKENDS)('import and export on %s', (backend) => {
@@ -52,10 +60,10 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     await service?.close();
   });
 
-  it.each(['geojson', 'shapefile', 'kml', 'csv'] as const)('round-trips the filed 沈家门 partition through %s', async (format) => {
+  it.each(['geojson', 'shapefile', 'kml', 'csv', 'geopackage'] as const)('round-trips the filed 沈家门 partition through %s', async (format) => {
     const exported = await get(`/v1/grids/export?division=${TOWNSHIP}&format=${format}`, 'demo-registrar');
     expect(exported.statusCode).toBe(200);
-    expect(exported.headers['content-disposition']).toMatch(new RegExp(`attachment; filename="grids-${TOWNSHIP}\\.(geojson|zip|kml|csv)"`));
+    expect(exported.headers['content-disposition']).toMatch(new RegExp(`attachment; filename="grids-${TOWNSHIP}\\.(geojson|zip|kml|csv|gpkg)"`));
     expect(Number(exported.headers['x-feature-count'])).toBe(filed.size);
     if (format === 'shapefile') expect(Object.keys(unzipSync(exported.rawPayload))).toContain(`grids-${TOWNSHIP}.prj`);
 
@@ -85,9 +93,36 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     const past = await get(`/v1/grids/export?division=${TOWNSHIP}&at=2000-01-01`, 'demo-registrar');
     expect(past.statusCode).toBe(200);
     expect(past.json().features).toEqual([]);
-    const gpkg = await get(`/v1/grids/export?division=${TOWNSHIP}&format=geopackage`, 'demo-registrar');
-    expect(gpkg.statusCode).toBe(400);
-    expect(gpkg.json().errors[0].pointer).toBe('format');
+    const dxf = await get(`/v1/grids/export?division=${TOWNSHIP}&format=dxf`, 'demo-registrar');
+    expect(dxf.statusCode).toBe(400);
+    expect(dxf.json().errors[0].pointer).toBe('format');
+  });
+
+  it('exports a past date as GeoPackage too: an empty layer before the demo was filed', async () => {
+    const past = await get(`/v1/grids/export?division=${TOWNSHIP}&at=2000-01-01&format=geopackage`, 'demo-registrar');
+    expect(past.statusCode).toBe(200);
+    expect(past.headers['content-type']).toBe('application/geopackage+sqlite3');
+    expect(past.headers['content-disposition']).toBe(`attachment; filename="grids-${TOWNSHIP}-2000-01-01.gpkg"`);
+    expect(await readGridFile(new Uint8Array(past.rawPayload), 'geopackage', null)).toEqual({ grids: [], rejected: [], ignored: [] });
+  });
+
+  it('refuses a file that is not a GeoPackage, one without a feature table, and an unknown SRS, writing nothing', async () => {
+    const { id, etag } = await emptyPlan();
+    const notGpkg = await upload(id, fixture('two-grids.geojson'), 'application/geopackage+sqlite3', etag);
+    expect(notGpkg.statusCode).toBe(400);
+    expect(notGpkg.headers['content-type']).toMatch(/problem\+json/);
+    expect(notGpkg.json().type).toMatch(/not-a-geopackage$/);
+    const db = new (await initSqlJs()).Database(fixture('two-grids-gdal.gpkg'));
+    db.exec(`DELETE FROM gpkg_geometry_columns; UPDATE gpkg_contents SET data_type = 'attributes'`);
+    const attributesOnly = db.export();
+    db.close();
+    const noTable = await upload(id, attributesOnly, 'application/geopackage+sqlite3', etag);
+    expect(noTable.statusCode).toBe(400);
+    expect(noTable.json()).toMatchObject({ type: expect.stringMatching(/no-feature-table$/), detail: expect.stringContaining('grids (attributes)') });
+    const beijing = await upload(id, fixture('beijing1954.gpkg'), 'application/geopackage+sqlite3', etag);
+    expect(beijing.statusCode).toBe(400);
+    expect(beijing.json()).toMatchObject({ type: expect.stringMatching(/unknown-crs$/), errors: [{ pointer: 'srs_id' }] });
+    await expectUntouched(id);
   });
 
   it('refuses a zip that is not a shapefile, and zip-slip paths, writing nothing', async () => {
@@ -122,9 +157,12 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     expect(said.json().features.map((f: { code: string }) => f.code)).toEqual(['330903001001001', '330903001001002']);
   });
 
-  it('rejects mixed geometry types feature by feature and imports none of them', async () => {
+  it.each([
+    ['mixed-geometry.geojson', 'application/geo+json'],
+    ['mixed-geometry.gpkg', 'application/geopackage+sqlite3'],
+  ])('rejects mixed geometry types in %s feature by feature and imports none of them', async (file, contentType) => {
     const { id, etag } = await emptyPlan();
-    const res = await upload(id, fixture('mixed-geometry.geojson'), 'application/geo+json', etag);
+    const res = await upload(id, fixture(file), contentType, etag);
     expect(res.statusCode).toBe(422);
     expect(res.json().detail).toContain('nothing was imported');
     expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/features/1/geometry/type', '/features/2/geometry/type']);

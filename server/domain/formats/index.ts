@@ -1,13 +1,13 @@
-// Grid files in and out: bytes ⇄ grids for GeoJSON, zipped Shapefile, KML and CSV (WKT). Pure: no HTTP, no store.
-// GeoPackage is left out: the one maintained JS library (@ngageoint/geopackage) brings a SQLite build and canvas
-// bindings, far heavier than the four formats together; ogr2ogr converts any of these exports to GeoPackage.
+// Grid files in and out: bytes ⇄ grids for GeoJSON, zipped Shapefile, KML, CSV (WKT) and GeoPackage. Pure: no HTTP,
+// no store.
 import type { InputCrs } from '../crs/index.ts';
 import { readCsv, writeCsv } from './csv.ts';
 import { readGeoJson, writeGeoJson } from './geojson.ts';
+import { readGeoPackage, writeGeoPackage } from './geopackage.ts';
 import { toImportedGrids } from './grids.ts';
 import { readKml, writeKml } from './kml.ts';
 import { readShapefileZip, writeShapefileZip } from './shapefile.ts';
-import { type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
+import { type FeatureFault, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
 
 export * from './types.ts';
 export { isUnsafeZipPath, MAX_UNZIPPED_BYTES } from './shapefile.ts';
@@ -19,8 +19,10 @@ export const MEDIA_TYPES: Record<TransferFormat, string[]> = {
   shapefile: ['application/zip', 'application/x-zip-compressed'],
   kml: ['application/vnd.google-earth.kml+xml', 'application/xml', 'text/xml'],
   csv: ['text/csv'],
+  geopackage: ['application/geopackage+sqlite3', 'application/x-sqlite3', 'application/vnd.sqlite3'],
 };
-const EXTENSIONS: Record<TransferFormat, string> = { geojson: 'geojson', shapefile: 'zip', kml: 'kml', csv: 'csv' };
+const EXTENSIONS: Record<TransferFormat, string> = { geojson: 'geojson', shapefile: 'zip', kml: 'kml', csv: 'csv', geopackage: 'gpkg' };
+const BINARY: readonly TransferFormat[] = ['shapefile', 'geopackage'];
 
 /** The format a Content-Type names, if any. @example formatOfMediaType('text/csv; charset=utf-8') // 'csv' */
 export function formatOfMediaType(contentType: string | undefined): TransferFormat | null {
@@ -28,9 +30,15 @@ export function formatOfMediaType(contentType: string | undefined): TransferForm
   return (Object.keys(MEDIA_TYPES) as TransferFormat[]).find((f) => MEDIA_TYPES[f].includes(type)) ?? null;
 }
 
+/** Features a reader could not decode, merged with what the mapping rejected (one fault per feature, the reader's first). */
+function withUnreadable(outcome: ImportOutcome, unreadable: FeatureFault[]): ImportOutcome {
+  const indexes = new Set(unreadable.map((r) => r.index));
+  return { ...outcome, rejected: [...unreadable, ...outcome.rejected.filter((r) => !indexes.has(r.index))].sort((a, b) => a.index - b.index) };
+}
+
 /**
  * Reads a grid file into WGS84 grids with a report per feature. `crs` is what the caller said (null: not said);
- * KML and GeoJSON default to WGS84, a shapefile to its .prj.
+ * KML and GeoJSON default to WGS84, a shapefile to its .prj, a GeoPackage to its layer's SRS.
  * @example await readGridFile(bytes, 'geojson', 'gcj02') // { grids: [...], rejected: [], ignored: [] }
  */
 export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null): Promise<ImportOutcome> {
@@ -45,9 +53,11 @@ export async function readGridFile(bytes: Uint8Array, format: TransferFormat, cr
     }
     case 'csv': {
       const { collection, rejected } = readCsv(bytes);
-      const outcome = toImportedGrids(collection, crs ?? 'wgs84');
-      const unreadable = new Set(rejected.map((r) => r.index));
-      return { ...outcome, rejected: [...rejected, ...outcome.rejected.filter((r) => !unreadable.has(r.index))].sort((a, b) => a.index - b.index) };
+      return withUnreadable(toImportedGrids(collection, crs ?? 'wgs84'), rejected);
+    }
+    case 'geopackage': {
+      const { collection, crs: used, rejected } = await readGeoPackage(bytes, crs);
+      return withUnreadable(toImportedGrids(collection, used), rejected);
     }
     case 'shapefile': {
       const { collection, crs: used, notes } = await readShapefileZip(bytes, crs);
@@ -59,11 +69,11 @@ export async function readGridFile(bytes: Uint8Array, format: TransferFormat, cr
 
 /**
  * Writes grids as a file named `<layer>.<extension>`.
- * @example writeGridFile(grids, 'kml', 'grids-330903001000') // { body: '<?xml…', contentType: 'application/vnd.google-earth.kml+xml', filename: 'grids-330903001000.kml' }
+ * @example await writeGridFile(grids, 'kml', 'grids-330903001000') // { body: '<?xml…', contentType: 'application/vnd.google-earth.kml+xml', filename: 'grids-330903001000.kml' }
  */
-export function writeGridFile(grids: TransferGrid[], format: TransferFormat, layer: string): { body: Uint8Array | string; contentType: string; filename: string } {
+export async function writeGridFile(grids: TransferGrid[], format: TransferFormat, layer: string): Promise<{ body: Uint8Array | string; contentType: string; filename: string }> {
   const filename = `${layer}.${EXTENSIONS[format]}`;
-  const contentType = MEDIA_TYPES[format][0] + (format === 'shapefile' ? '' : '; charset=utf-8');
+  const contentType = MEDIA_TYPES[format][0] + (BINARY.includes(format) ? '' : '; charset=utf-8');
   switch (format) {
     case 'geojson':
       return { body: writeGeoJson(grids), contentType, filename };
@@ -73,5 +83,7 @@ export function writeGridFile(grids: TransferGrid[], format: TransferFormat, lay
       return { body: writeKml(grids, layer), contentType, filename };
     case 'csv':
       return { body: writeCsv(grids), contentType, filename };
+    case 'geopackage':
+      return { body: await writeGeoPackage(grids, layer), contentType, filename };
   }
 }

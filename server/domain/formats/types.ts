@@ -3,7 +3,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { GridKind } from '../../schemas/resources.ts';
 
-export const TRANSFER_FORMATS = ['geojson', 'shapefile', 'kml', 'csv'] as const;
+export const TRANSFER_FORMATS = ['geojson', 'shapefile', 'kml', 'csv', 'geopackage'] as const;
 export type TransferFormat = (typeof TRANSFER_FORMATS)[number];
 
 /** A grid as every export writes it: attributes a planner reads in QGIS, never staff or phones. */
@@ -50,7 +50,7 @@ export interface ImportOutcome {
   ignored: FeatureFault[];
 }
 
-/** A file that cannot be read as a whole (not a zip, no .shp, unknown CRS, unsafe path). */
+/** A file that cannot be read as a whole (not a zip, no .shp, no feature table, unknown CRS, unsafe path). */
 export class FormatError extends Error {
   constructor(
     readonly type: string,

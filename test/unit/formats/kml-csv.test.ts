@@ -26,7 +26,7 @@ describe('KML', () => {
   it('writes grids that read back with the same codes, attributes and coordinates (MultiPolygon via MultiGeometry)', async () => {
     const grids = await fixtureGrids();
     grids[0].name = '网格 <A & B>';
-    const { body, contentType } = writeGridFile(grids, 'kml', '沈家门');
+    const { body, contentType } = await writeGridFile(grids, 'kml', '沈家门');
     expect(contentType).toMatch(/kml\+xml/);
     const back = (await readGridFile(bytes(body), 'kml', null)).grids;
     expect(back.map((g) => [g.code, g.name, g.households, g.population, g.kind, g.divisionCode])).toEqual(grids.map((g) => [g.code, g.name, g.households, 7, g.kind, g.divisionCode]));
@@ -52,7 +52,7 @@ describe('CSV with WKT', () => {
   it('writes a BOM, a header and quoted WKT that read back exactly', async () => {
     const grids = await fixtureGrids();
     grids[1].name = '名称, "带引号"';
-    const { body } = writeGridFile(grids, 'csv', 'x');
+    const { body } = await writeGridFile(grids, 'csv', 'x');
     expect(String(body).startsWith('\uFEFFcode,name,kind,subkind,division_code,parent_code,households,population,wkt\n')).toBe(true);
     const back = (await readGridFile(bytes(body), 'csv', null)).grids;
     expect(back.map((g) => [g.code, g.name, g.households, g.divisionCode])).toEqual(grids.map((g) => [g.code, g.name, g.households, g.divisionCode]));

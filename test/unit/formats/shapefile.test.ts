@@ -71,7 +71,7 @@ describe('shapefile reader', () => {
 describe('shapefile writer', () => {
   it('writes .shp/.shx/.dbf/.prj/.cpg that read back to the same grids, holes and parts included', async () => {
     const grids = await fixtureGrids();
-    const { body, filename } = writeGridFile(grids, 'shapefile', 'grids-test');
+    const { body, filename } = await writeGridFile(grids, 'shapefile', 'grids-test');
     expect(filename).toBe('grids-test.zip');
     const entries = files(body as Uint8Array);
     expect(Object.keys(entries).sort()).toEqual(['grids-test.cpg', 'grids-test.dbf', 'grids-test.prj', 'grids-test.shp', 'grids-test.shx']);
@@ -84,7 +84,7 @@ describe('shapefile writer', () => {
   it.skipIf(!hasGdal)('is read by GDAL as EPSG:4490 polygons with UTF-8 names', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wangge-shp-'));
     const zip = path.join(dir, 'grids.zip');
-    writeFileSync(zip, writeGridFile(await fixtureGrids(), 'shapefile', 'grids').body as Uint8Array);
+    writeFileSync(zip, (await writeGridFile(await fixtureGrids(), 'shapefile', 'grids')).body as Uint8Array);
     const info = execFileSync('ogrinfo', ['-al', '-geom=SUMMARY', `/vsizip/${zip}`], { encoding: 'utf8' });
     expect(info).toContain('ID["EPSG",4490]');
     expect(info).toContain('Feature Count: 2');
