@@ -1,8 +1,8 @@
 // `npm run bench [-- name…]`: runs every scripts/bench/*.bench.ts one after another (so they do not compete for the
 // two cores), collects the JSON line each prints, and writes them with a description of the machine to
-// docs/benchmarks-latest.json. docs/benchmarks.md explains the figures and targets.
+// docs/benchmarks-latest.json (merged with the entries of earlier partial runs). docs/benchmarks.md explains the figures and targets.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,5 +42,9 @@ for (const [i, file] of benches.entries()) {
   console.error(`    done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-writeFileSync(path.resolve('docs/benchmarks-latest.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+// A partial run (`npm run bench -- lookup`) replaces only its own entries; each entry keeps the machine it ran on.
+const latestPath = path.resolve('docs/benchmarks-latest.json');
+const previous = existsSync(latestPath) ? (JSON.parse(readFileSync(latestPath, 'utf8')) as { results?: Record<string, unknown> }).results ?? {} : {};
+const stamped = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, { ...(result as object), machine }]));
+writeFileSync(latestPath, JSON.stringify({ machine, results: { ...previous, ...stamped } }, null, 2) + '\n');
 console.log(JSON.stringify({ machine, results }, null, 2));
