@@ -4,6 +4,7 @@ import * as registry from './001_registry.ts';
 import * as maritime from './002_maritime.ts';
 import * as workflow from './003_workflow.ts';
 import * as planScope from './004_plan_scope.ts';
+import * as formationFootprint from './005_formation_footprint.ts';
 import * as filingBase from './005_filing_base.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '002_maritime': maritime,
   '003_workflow': workflow,
   '004_plan_scope': planScope,
+  '005_formation_footprint': formationFootprint,
   '005_filing_base': filingBase,
 };
 

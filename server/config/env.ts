@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { ruleSetNames } from '../rulesets/index.ts';
 import { codeProfiles } from '../domain/codes/index.ts';
+import { DEFAULT_FOOTPRINT } from '../domain/maritime/footprint.ts';
 
 export type LookupEngine = 'memory' | 'postgis';
 export type Mode = 'demo' | 'production';
@@ -23,6 +24,9 @@ export interface Config {
   noticeHotline: string;
   /** POSITION_RETENTION_DAYS: vessel position reports older than this are pruned (default 90 days). */
   positionRetentionDays: number;
+  /** FORMATION_BUFFER_M, FORMATION_FRESHNESS_MINUTES: a formation's footprint is the hull of its members' latest reports
+   * no older than the freshness window, buffered by this distance (defaults 1852 m, 30 min). */
+  formationFootprint: { bufferM: number; freshnessMs: number };
 }
 
 export class ConfigError extends Error {
@@ -91,5 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     noticeHotline: env.NOTICE_HOTLINE || '12345',
     positionRetentionDays: positiveInteger('POSITION_RETENTION_DAYS', env.POSITION_RETENTION_DAYS, 90),
+    formationFootprint: {
+      bufferM: positiveInteger('FORMATION_BUFFER_M', env.FORMATION_BUFFER_M, DEFAULT_FOOTPRINT.bufferM),
+      freshnessMs: positiveInteger('FORMATION_FRESHNESS_MINUTES', env.FORMATION_FRESHNESS_MINUTES, DEFAULT_FOOTPRINT.freshnessMs / 60_000) * 60_000,
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Holds the in-memory lookup index of the partition in force and keeps it current: built from PostGIS at start,
 // rebuilt (build the new one, then swap the reference) when a filing lands, heard in-process and, on a real
-// PostgreSQL, through LISTEN wangge_filing so every replica follows. Past dates use a small LRU of per-date
+// PostgreSQL, through LISTEN wangge_filing so every replica follows. When position ingest derives new formation
+// footprints (wangge_footprint) only the sea layer is rebuilt. Past dates use a small LRU of per-date
 // indexes built from the registry (`inForce(…, at)`); a filing clears it, since "today" may have changed.
 // With LOOKUP_ENGINE=postgis no index is built and every answer comes from PostGIS.
 import type { Knex } from 'knex';
@@ -20,12 +21,16 @@ import {
 } from '../domain/lookup/index.ts';
 import { divisionNodes, lookupGridInputs, lookupPointsSql, nearestGridSql, serviceExtent, type DivisionNode } from '../db/repositories/lookup.ts';
 import { onFilingLanded, type FilingLanded } from '../events/filings.ts';
+import { FOOTPRINT_CHANNEL, onFootprintsMoved, type FootprintsMoved } from '../events/footprints.ts';
 
 export const FILING_CHANNEL = 'wangge_filing';
 const PAST_DATES_CACHED = 8;
 const RECONNECT_MS = 1_000;
 
 export type DivisionLink = Pick<DivisionNode, 'code' | 'name' | 'level'>;
+
+/** What a rebuild covers: everything, or only the sea layer (footprints moved, nothing else changed). */
+export type RebuildScope = 'all' | 'sea';
 
 /** Answers for a batch, in input order; `grids` holds every grid answered, referenced by position. */
 export interface BatchAnswer {
@@ -74,9 +79,9 @@ export class LookupService {
   private flat: ReturnType<typeof flatGrids> | null = null;
   private readonly pastIndexes = new Map<string, Promise<LookupIndex>>();
   private rebuilding: Promise<void> | null = null;
-  private rebuildAgain = false;
-  private readonly heardFilings = new Set<string>();
-  private unsubscribe: (() => void) | null = null;
+  private pendingScope: RebuildScope | null = null;
+  private readonly heardEvents = new Set<string>();
+  private unsubscribe: Array<() => void> = [];
   private listener: pg.Client | null = null;
   private stopped = false;
   /** Counts completed rebuilds; tests and health checks can watch it. */
@@ -90,42 +95,32 @@ export class LookupService {
 
   async start(): Promise<void> {
     await this.rebuild();
-    this.unsubscribe = onFilingLanded((event) => this.filingLanded(event));
+    this.unsubscribe = [onFilingLanded((event) => this.filingLanded(event)), onFootprintsMoved((event) => this.footprintsMoved(event))];
     if (this.options.backend === 'postgresql') await this.listen();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);
     await this.rebuilding;
   }
 
-  /** Rebuilds the index and division chains; concurrent calls coalesce into at most one more build. */
-  rebuild(): Promise<void> {
+  /** Rebuilds the index and division chains (or only the sea layer); concurrent calls coalesce into at most one more build. */
+  rebuild(scope: RebuildScope = 'all'): Promise<void> {
     if (this.rebuilding) {
-      this.rebuildAgain = true;
+      this.pendingScope = this.pendingScope === 'all' || scope === 'all' ? 'all' : 'sea';
       return this.rebuilding;
     }
     const run = async () => {
+      let next: RebuildScope | null = scope;
       do {
-        this.rebuildAgain = false;
-        const started = Date.now();
-        const { knex, engine } = this.options;
-        const [inputs, nodes, area] = await Promise.all([
-          engine === 'memory' ? lookupGridInputs(knex) : Promise.resolve(null),
-          divisionNodes(knex),
-          serviceExtent(knex),
-        ]);
-        const index = inputs ? buildLookupIndex(inputs) : null;
-        this.snapshot = { index, chains: chainsOf(nodes), area };
-        this.flat = index ? flatGrids(index) : null;
-        this.pastIndexes.clear();
-        this.generation++;
-        this.options.log?.info({ ms: Date.now() - started, grids: inputs?.length, engine }, 'lookup index built');
-      } while (this.rebuildAgain && !this.stopped);
+        this.pendingScope = null;
+        await (next === 'sea' ? this.buildSeaLayer() : this.buildAll());
+        next = this.pendingScope;
+      } while (next && !this.stopped);
     };
     this.rebuilding = run().finally(() => {
       this.rebuilding = null;
@@ -133,12 +128,50 @@ export class LookupService {
     return this.rebuilding;
   }
 
+  private async buildAll(): Promise<void> {
+    const started = Date.now();
+    const { knex, engine } = this.options;
+    const [inputs, nodes, area] = await Promise.all([
+      engine === 'memory' ? lookupGridInputs(knex) : Promise.resolve(null),
+      divisionNodes(knex),
+      serviceExtent(knex),
+    ]);
+    const index = inputs ? buildLookupIndex(inputs) : null;
+    this.snapshot = { index, chains: chainsOf(nodes), area };
+    this.flat = index ? flatGrids(index) : null;
+    this.pastIndexes.clear();
+    this.generation++;
+    this.options.log?.info({ ms: Date.now() - started, grids: inputs?.length, engine }, 'lookup index built');
+  }
+
+  /** Swaps in a new sea layer; land, micro-grids and division chains stay. PostGIS mode reads the store each time. */
+  private async buildSeaLayer(): Promise<void> {
+    const current = this.snapshot.index;
+    if (!current) return;
+    const [inputs, area] = await Promise.all([lookupGridInputs(this.options.knex, undefined, 'sea'), serviceExtent(this.options.knex)]);
+    const index: LookupIndex = { ...current, sea: buildLookupIndex(inputs).sea };
+    this.snapshot = { ...this.snapshot, index, area };
+    this.flat = flatGrids(index);
+    this.pastIndexes.clear();
+    this.generation++;
+  }
+
+  /** True the first time an event id is heard: an instance hears its own NOTIFY after the in-process event. */
+  private firstHearing(id: string): boolean {
+    if (this.heardEvents.has(id)) return false;
+    this.heardEvents.add(id);
+    if (this.heardEvents.size > 256) this.heardEvents.delete(this.heardEvents.values().next().value as string);
+    return true;
+  }
+
   private filingLanded(event: FilingLanded): void {
-    // The filing instance hears its own NOTIFY as well; one rebuild per filing is enough.
-    if (this.heardFilings.has(event.number)) return;
-    this.heardFilings.add(event.number);
-    if (this.heardFilings.size > 256) this.heardFilings.delete(this.heardFilings.values().next().value as string);
+    if (!this.firstHearing(`filing:${event.number}`)) return;
     this.rebuild().catch((err: unknown) => this.options.log?.error({ err }, 'lookup index rebuild failed'));
+  }
+
+  private footprintsMoved(event: FootprintsMoved): void {
+    if (!this.firstHearing(`footprints:${event.batch}`)) return;
+    this.rebuild('sea').catch((err: unknown) => this.options.log?.error({ err }, 'lookup sea layer rebuild failed'));
   }
 
   private async listen(): Promise<void> {
@@ -159,16 +192,16 @@ export class LookupService {
       retry();
     });
     client.on('notification', (message) => {
-      if (message.channel !== FILING_CHANNEL) return;
       try {
-        this.filingLanded(JSON.parse(message.payload ?? '{}') as FilingLanded);
+        if (message.channel === FILING_CHANNEL) this.filingLanded(JSON.parse(message.payload ?? '{}') as FilingLanded);
+        else if (message.channel === FOOTPRINT_CHANNEL) this.footprintsMoved(JSON.parse(message.payload ?? '{}') as FootprintsMoved);
       } catch {
         this.rebuild().catch(() => undefined);
       }
     });
     this.listener = client;
     await client.connect();
-    await client.query(`LISTEN ${FILING_CHANNEL}`);
+    await client.query(`LISTEN ${FILING_CHANNEL}; LISTEN ${FOOTPRINT_CHANNEL}`);
   }
 
   /** The division and its ancestors, nearest first (village → township → county → city). */

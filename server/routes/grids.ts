@@ -86,7 +86,9 @@ export const gridRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       const includePhones = may(request.principal, 'personal:read', { divisionCode: request.params.code.slice(0, 12) });
       const grid = await findGrid(knex, request.params.code, at, { includePhones });
       if (!grid) throw notFound('grid', request.params.code + (at ? ` on ${at}` : ''));
-      reply.header('etag', `"${grid.properties.code}-v${grid.properties.version}"`);
+      // A formation's derived footprint changes the representation without a new version.
+      const derived = grid.properties.footprintAt ? `-f${Date.parse(grid.properties.footprintAt)}` : '';
+      reply.header('etag', `"${grid.properties.code}-v${grid.properties.version}${derived}"`);
       return grid;
     },
   );

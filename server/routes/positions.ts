@@ -1,11 +1,13 @@
 // Position ingest: JSON arrays, CSV (text/csv) or raw AIS sentences (text/plain). Idempotent, out-of-order tolerant;
-// rows on land are stored and flagged; faulty rows are rejected one by one. Reports older than
-// POSITION_RETENTION_DAYS are pruned at most once an hour.
+// rows on land are stored and flagged; faulty rows are rejected one by one; the footprints of formations whose members
+// moved are derived again (server/workflow/positions.ts). Reports older than POSITION_RETENTION_DAYS are pruned at
+// most once an hour.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IngestReport } from '../schemas/maritime.ts';
 import { Problem } from '../schemas/resources.ts';
-import { landGeometries, latestTimes, pruneVesselPositions, storePositions } from '../db/repositories/vessels.ts';
-import { orderBatch, parsePositionCsv, parsePositionJson, parsePositionNmea, type ParsedBatch } from '../domain/maritime/positions.ts';
+import { landGeometries, positionWriterFor, pruneVesselPositions } from '../db/repositories/vessels.ts';
+import { parsePositionCsv, parsePositionJson, parsePositionNmea, type ParsedBatch } from '../domain/maritime/positions.ts';
+import { ingestPositions } from '../workflow/positions.ts';
 import { LandMask } from '../domain/maritime/land.ts';
 import { authorize } from '../http/auth.ts';
 import { ProblemError, badRequest } from '../http/problem.ts';
@@ -13,7 +15,7 @@ import type { RouteContext } from './context.ts';
 
 const PRUNE_EVERY_MS = 3600_000;
 
-export const positionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+export const positionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, backend, config }) => {
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
   let land: Promise<LandMask> | null = null;
   let prunedAt = 0;
@@ -40,23 +42,12 @@ export const positionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       else throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send application/json, text/csv or text/plain (NMEA)');
 
       land ??= landGeometries(knex).then((geometries) => new LandMask(geometries));
-      const mask = await land;
-      const flagged = batch.reports.map((r) => ({ ...r, onLand: mask.covers(r.lon, r.lat) }));
-      const { outOfOrder } = orderBatch(batch.reports, await latestTimes(knex, [...new Set(batch.reports.map((r) => r.mmsi))]));
-      const stored = await storePositions(knex, flagged);
+      const report = await ingestPositions(knex, batch, now, { writer: positionWriterFor(backend), land: await land, footprint: config.formationFootprint });
       if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = Date.now();
         await pruneVesselPositions(knex, config.positionRetentionDays);
       }
-      return {
-        received: batch.received,
-        stored,
-        duplicates: batch.reports.length - stored,
-        outOfOrder,
-        onLand: flagged.filter((r) => r.onLand).length,
-        rejected: batch.rejected,
-        checksumErrors: batch.checksumErrors,
-      };
+      return report;
     },
   );
 };

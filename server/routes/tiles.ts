@@ -12,6 +12,7 @@ import { TileCache, registerTileCache, type CachedTile, type TileKey } from '../
 import { MAX_ZOOM, tileAddressError } from '../domain/tiles/tile-math.ts';
 import { invalidParameter, notFound } from '../http/problem.ts';
 import { onFilingLanded } from '../events/filings.ts';
+import { onFootprintsMoved } from '../events/footprints.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import type { RouteContext } from './context.ts';
 
@@ -77,9 +78,12 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
   const unregister = registerTileCache(cache);
   // A filing replaces grids; the event names only the township, and grid tiles are cheap to redraw.
   const unsubscribe = onFilingLanded(() => cache.invalidate({ layers: ['grids', 'micro-grids', 'sea-grids'] }));
+  // Position ingest moved formation footprints: only sea-grid tiles change.
+  const unsubscribeFootprints = onFootprintsMoved(() => cache.invalidate({ layers: ['sea-grids'] }));
   app.addHook('onClose', async () => {
     unregister();
     unsubscribe();
+    unsubscribeFootprints();
   });
   // Concurrent requests for one uncached tile share a single render.
   const rendering = new Map<string, Promise<CachedTile>>();

@@ -60,7 +60,9 @@ export const IngestReport = Type.Object({
   onLand: Type.Integer({ description: 'stored, flagged on_land' }),
   rejected: Type.Array(Type.Object({ index: Type.Optional(Type.Integer()), row: Type.Optional(Type.Integer()), pointer: Type.String(), message: Type.String() })),
   checksumErrors: Type.Integer(),
+  footprintsUpdated: Type.Array(Type.String(), { description: 'vessel formations whose footprint this batch derived again' }),
 });
+export type IngestReport = Static<typeof IngestReport>;
 
 export const Alert = Type.Object({
   kind: Type.Union([Type.Literal('left_formation'), Type.Literal('stale_member'), Type.Literal('aquaculture_intrusion')]),

@@ -54,6 +54,9 @@ export const Grid = Type.Object({
   validFrom: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   validTo: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   status: GridStatus,
+  footprintAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'vessel formations: when position ingest last derived the geometry (absent: the geometry as filed)' }),
+  ),
 });
 export type Grid = Static<typeof Grid>;
 

@@ -49,6 +49,7 @@ interface GridRow extends GridIdentityRow {
   status: 'filed' | 'retired';
   valid_from: string;
   valid_to: string | null;
+  footprint_at: Date | string | null;
   geometry: AreaGeometry;
 }
 
@@ -72,7 +73,7 @@ function gridQuery(knex: Knex, filter: Omit<GridFilter, 'limit' | 'offset'>): Kn
 
 const SELECT = [
   'id', 'code', 'version', 'name', 'kind', 'subkind', 'division_code', 'parent_code', 'households', 'population',
-  'managing_units', 'status', 'valid_from', 'valid_to',
+  'managing_units', 'status', 'valid_from', 'valid_to', 'footprint_at',
 ];
 
 async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): Promise<GridFeature[]> {
@@ -101,6 +102,7 @@ async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): P
       validFrom: row.valid_from,
       validTo: row.valid_to,
       status: row.status,
+      ...(row.footprint_at === null ? {} : { footprintAt: new Date(row.footprint_at).toISOString() }),
     },
   }));
 }

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { MultiPolygon } from 'geojson';
 import type { DivisionLevel } from '../../schemas/resources.ts';
-import type { LookupGrid, LookupGridInput } from '../../domain/lookup/index.ts';
+import type { LookupGrid, LookupGridInput, LookupLayerName } from '../../domain/lookup/index.ts';
 import { LOOKUP_LAYER_FILTER, lookupBatchSql } from '../../domain/lookup/index.ts';
 import { gridIdentity, inForce, type GridIdentityRow } from './grids.ts';
 
@@ -12,14 +12,14 @@ type LookupGridRow = GridIdentityRow;
 const toLookupGrid = (row: LookupGridRow): LookupGrid => gridIdentity(row);
 
 /**
- * Every grid in force now or on `at`, with its geometry. 15 decimals keep every double of a lon/lat exactly
- * (its last bit is ~1e-14 there), so the index tests the same vertices as `ST_Covers`.
+ * Every grid in force now or on `at` (of one lookup layer when `layer` is given), with its geometry. 15 decimals
+ * keep every double of a lon/lat exactly (its last bit is ~1e-14 there), so the index tests the same vertices as
+ * `ST_Covers`.
  */
-export async function lookupGridInputs(knex: Knex, at?: string): Promise<LookupGridInput[]> {
-  const rows: Array<LookupGridRow & { geometry: MultiPolygon }> = await inForce(knex('grids'), at).select(
-    'code', 'name', 'kind', 'subkind', 'division_code', 'parent_code',
-    knex.raw('ST_AsGeoJSON(geom, 15)::json AS geometry'),
-  );
+export async function lookupGridInputs(knex: Knex, at?: string, layer?: LookupLayerName): Promise<LookupGridInput[]> {
+  const rows: Array<LookupGridRow & { geometry: MultiPolygon }> = await inForce(knex('grids'), at)
+    .modify((q) => (layer ? q.whereRaw(LOOKUP_LAYER_FILTER[layer]) : q))
+    .select('code', 'name', 'kind', 'subkind', 'division_code', 'parent_code', knex.raw('ST_AsGeoJSON(geom, 15)::json AS geometry'));
   return rows.map((row) => ({ ...toLookupGrid(row), geometry: row.geometry }));
 }
 

@@ -1,5 +1,13 @@
 // Vessels (船舶), their positions and their membership of sea grids (formations, aquaculture zones).
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Backend } from '../database.ts';
+import type { MemberPosition } from '../../domain/maritime/footprint.ts';
+import { FOOTPRINT_CHANNEL } from '../../events/footprints.ts';
+import { chinaDate } from './filings.ts';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { PositionReport } from '../../domain/maritime/positions.ts';
 import type { FormationState, LatestPosition, VesselRef, ZoneState } from '../../domain/maritime/alerts.ts';
@@ -165,23 +173,49 @@ export async function latestPosition(knex: Knex, mmsi: string): Promise<(Positio
   return row ? { mmsi: row.mmsi, time: new Date(row.time), lon: row.lon, lat: row.lat, sog: row.sog, cog: row.cog, onLand: row.on_land } : null;
 }
 
-/** Latest stored report time per MMSI (epoch ms), for out-of-order counting. */
+/** Latest stored report time per MMSI (epoch ms), for out-of-order counting: one primary-key probe per MMSI. */
 export async function latestTimes(knex: Knex, mmsis: readonly string[]): Promise<Map<string, number>> {
   if (mmsis.length === 0) return new Map();
-  const { rows } = await knex.raw(`SELECT mmsi, max(time) AS time FROM vessel_positions WHERE mmsi = ANY(?::text[]) GROUP BY mmsi`, [[...mmsis]]);
-  return new Map((rows as Array<{ mmsi: string; time: Date | string }>).map((r) => [r.mmsi, new Date(r.time).getTime()]));
+  const { rows } = await knex.raw(
+    `SELECT m.mmsi, (SELECT max(p.time) FROM vessel_positions p WHERE p.mmsi = m.mmsi) AS time FROM unnest(?::text[]) AS m(mmsi)`,
+    [[...mmsis]],
+  );
+  const latest = new Map<string, number>();
+  for (const r of rows as Array<{ mmsi: string; time: Date | string | null }>) if (r.time !== null) latest.set(r.mmsi, new Date(r.time).getTime());
+  return latest;
 }
 
-const CHUNK = 20_000;
+export type StoredReport = PositionReport & { onLand: boolean };
+
+/**
+ * How reports reach the table. `copy` streams them with COPY FROM STDIN into a temporary staging table and moves
+ * them over in one INSERT … SELECT; PGlite's socket server does not speak the COPY sub-protocol (the connection
+ * loses protocol sync), so the embedded store uses `insert`: unnest over parameter arrays, 20,000 rows a statement.
+ */
+export type PositionWriter = 'copy' | 'insert';
+
+export const positionWriterFor = (backend: Backend): PositionWriter => (backend === 'postgresql' ? 'copy' : 'insert');
+
+const INSERT_CHUNK = 20_000;
+const COPY_ROWS_PER_WRITE = 5_000;
 
 // knex's binding types leave out arrays with null elements; pg sends them as SQL NULLs.
 const nullable = (values: Array<number | null>) => values as number[];
 
+// Rows sorted by key land next to each other in the primary-key index; the conflict clause makes repeats no-ops.
+const MOVE_STAGED = `WITH ins AS (
+    INSERT INTO vessel_positions (mmsi, time, lon, lat, sog, cog, on_land)
+    SELECT mmsi, time, lon, lat, sog, cog, on_land FROM position_staging ORDER BY mmsi, time
+    ON CONFLICT (mmsi, time) DO NOTHING RETURNING 1)
+  SELECT count(*)::int AS stored FROM ins`;
+
 /** Stores reports; the (mmsi, time) key makes a repeated report a no-op. Returns how many were new. */
-export async function storePositions(knex: Knex, reports: ReadonlyArray<PositionReport & { onLand: boolean }>): Promise<number> {
+export async function storePositions(knex: Knex, reports: readonly StoredReport[], writer: PositionWriter = 'insert'): Promise<number> {
+  if (reports.length === 0) return 0;
+  if (writer === 'copy') return knex.isTransaction ? copyPositions(knex as Knex.Transaction, reports) : knex.transaction((trx) => copyPositions(trx, reports));
   let stored = 0;
-  for (let start = 0; start < reports.length; start += CHUNK) {
-    const chunk = reports.slice(start, start + CHUNK);
+  for (let start = 0; start < reports.length; start += INSERT_CHUNK) {
+    const chunk = reports.slice(start, start + INSERT_CHUNK);
     const { rows } = await knex.raw(
       `WITH ins AS (
          INSERT INTO vessel_positions (mmsi, time, lon, lat, sog, cog, on_land)
@@ -203,6 +237,87 @@ export async function storePositions(knex: Knex, reports: ReadonlyArray<Position
   return stored;
 }
 
+/** COPY text rows: tab-separated, \N for null. MMSIs are digits and times ISO, so nothing needs escaping. */
+function* copyRows(reports: readonly StoredReport[]): Generator<string> {
+  for (let start = 0; start < reports.length; start += COPY_ROWS_PER_WRITE) {
+    let text = '';
+    for (let i = start, end = Math.min(reports.length, start + COPY_ROWS_PER_WRITE); i < end; i++) {
+      const r = reports[i];
+      text += `${r.mmsi}\t${r.time.toISOString()}\t${r.lon}\t${r.lat}\t${r.sog ?? '\\N'}\t${r.cog ?? '\\N'}\t${r.onLand ? 't' : 'f'}\n`;
+    }
+    yield text;
+  }
+}
+
+async function copyPositions(trx: Knex.Transaction, reports: readonly StoredReport[]): Promise<number> {
+  // Temporary, so unlogged and private to the connection; kept for the connection's next batch, emptied after each.
+  await trx.raw(
+    `CREATE TEMP TABLE IF NOT EXISTS position_staging (mmsi text, time timestamptz, lon float8, lat float8, sog float8, cog float8, on_land boolean)`,
+  );
+  // A transaction runs on one connection; knex hands it out to every query of the transaction.
+  const client = (await trx.client.acquireConnection()) as pg.Client;
+  await pipeline(Readable.from(copyRows(reports)), client.query(copyFrom('COPY position_staging FROM STDIN')));
+  const { rows } = await trx.raw(MOVE_STAGED);
+  await trx.raw('TRUNCATE position_staging');
+  return Number(rows[0].stored);
+}
+
+const MEMBERS_ON_DAY = `m.valid_from <= ?::date AND (m.valid_to IS NULL OR m.valid_to >= ?::date)`;
+
+/**
+ * The vessel formations in force with a member among `mmsis` on `at`'s day (memberships run over calendar days in
+ * China), locked for this transaction in code order so that concurrent batches queue instead of deadlocking, each
+ * with every current member's latest report.
+ */
+export async function lockFormationsOfVessels(trx: Knex.Transaction, mmsis: readonly string[], at: Date): Promise<Map<string, MemberPosition[]>> {
+  if (mmsis.length === 0) return new Map();
+  const day = chinaDate(at);
+  const { rows: locked } = await trx.raw(
+    `SELECT g.code FROM grids g
+     WHERE g.valid_to IS NULL AND g.kind = 'maritime' AND g.subkind = 'vessel_formation'
+       AND EXISTS (SELECT 1 FROM formation_members m JOIN vessels v ON v.id = m.vessel_id
+                   WHERE m.formation_code = g.code AND ${MEMBERS_ON_DAY} AND v.mmsi = ANY(?::text[]))
+     ORDER BY g.code COLLATE "C" FOR UPDATE OF g`,
+    [day, day, [...mmsis]],
+  );
+  const codes = (locked as Array<{ code: string }>).map((r) => r.code);
+  const formations = new Map<string, MemberPosition[]>(codes.map((code) => [code, []]));
+  if (codes.length === 0) return formations;
+  const { rows } = await trx.raw(
+    `SELECT m.formation_code AS code, v.mmsi, p.time, p.lon, p.lat
+     FROM formation_members m JOIN vessels v ON v.id = m.vessel_id
+     JOIN LATERAL (SELECT time, lon, lat FROM vessel_positions WHERE mmsi = v.mmsi ORDER BY time DESC LIMIT 1) p ON true
+     WHERE m.formation_code = ANY(?::text[]) AND ${MEMBERS_ON_DAY}`,
+    [codes, day, day],
+  );
+  for (const r of rows as Array<{ code: string; mmsi: string; time: Date | string; lon: number; lat: number }>) {
+    formations.get(r.code)!.push({ mmsi: r.mmsi, lon: r.lon, lat: r.lat, time: new Date(r.time).getTime() });
+  }
+  return formations;
+}
+
+/**
+ * Writes derived footprints onto the formations' versions in force (a derived footprint is not a filing: version,
+ * validity and filing snapshot stay) with the time they were derived, and tells replicas through NOTIFY.
+ */
+export async function saveFormationFootprints(
+  trx: Knex.Transaction,
+  footprints: ReadonlyArray<{ code: string; geometry: Polygon }>,
+  derivedAt: Date,
+  batch: string,
+): Promise<void> {
+  if (footprints.length === 0) return;
+  const codes = footprints.map((f) => f.code);
+  await trx.raw(
+    `UPDATE grids g SET geom = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f.geometry), 4326)), footprint_at = ?
+     FROM unnest(?::text[], ?::text[]) AS f(code, geometry)
+     WHERE g.code = f.code AND g.valid_to IS NULL`,
+    [derivedAt.toISOString(), codes, footprints.map((f) => JSON.stringify(f.geometry))],
+  );
+  // The batch id only: NOTIFY payloads stop at 8000 bytes, and a replica refreshes its whole sea layer anyway.
+  await trx.raw(`SELECT pg_notify('${FOOTPRINT_CHANNEL}', ?)`, [JSON.stringify({ batch })]);
+}
+
 /** Retention: deletes reports older than `olderThanDays`; returns how many. The synthetic demo tracks stay: they
  * are set at a fixed reference time so that the demo's alerts can be replayed with `?at=`. */
 export async function pruneVesselPositions(knex: Knex, olderThanDays: number): Promise<number> {
@@ -220,7 +335,7 @@ export async function landGeometries(knex: Knex): Promise<Array<Polygon | MultiP
 
 /** Everything the alert rules look at, as it stood at `at`: formations, aquaculture zones, vessels with latest positions. */
 export async function alertState(knex: Knex, at: Date): Promise<{ formations: FormationState[]; zones: ZoneState[]; vessels: Array<{ vessel: VesselRef; position: LatestPosition | null }> }> {
-  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = chinaDate(at);
   const { rows: latest } = await knex.raw(
     `SELECT v.id, v.mmsi, v.registered_name, p.time, p.lon, p.lat
      FROM vessels v LEFT JOIN LATERAL (

@@ -41,26 +41,42 @@ function optionalNumber(value: unknown): number | null | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+const TIME_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /**
  * Checks one report's fields: 9-digit MMSI, an ISO time with offset not after `now` + 5 min, lon/lat in range,
- * SOG 0–102.2 kn and COG 0–360° when given.
+ * SOG 0–102.2 kn and COG 0–360° when given. Takes the fields one by one so that CSV rows need no object per row.
  */
-export function checkPositionReport(raw: Record<string, unknown>, where: Where, now: Date, json: boolean): PositionReport | RejectedReport {
-  const mmsi = typeof raw.mmsi === 'number' ? String(raw.mmsi) : raw.mmsi;
-  if (typeof mmsi !== 'string' || !/^[0-9]{9}$/.test(mmsi)) return field(where, 'mmsi', 'MMSI must be 9 digits', json);
-  const timeText = raw.time;
-  const time = typeof timeText === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(timeText) ? new Date(timeText) : null;
+export function checkPositionFields(
+  mmsiValue: unknown,
+  timeText: unknown,
+  lonValue: unknown,
+  latValue: unknown,
+  sogValue: unknown,
+  cogValue: unknown,
+  where: Where,
+  now: Date,
+  json: boolean,
+): PositionReport | RejectedReport {
+  const mmsi = typeof mmsiValue === 'number' ? String(mmsiValue) : mmsiValue;
+  if (typeof mmsi !== 'string' || mmsi.length !== 9 || !/^[0-9]{9}$/.test(mmsi)) return field(where, 'mmsi', 'MMSI must be 9 digits', json);
+  const time = typeof timeText === 'string' && TIME_FORM.test(timeText) ? new Date(timeText) : null;
   if (!time || Number.isNaN(time.getTime())) return field(where, 'time', 'time must be ISO 8601 with an offset, e.g. 2024-05-01T08:00:00+08:00', json);
   if (time.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return field(where, 'time', `time ${timeText} is in the future`, json);
-  const lon = optionalNumber(raw.lon);
+  const lon = optionalNumber(lonValue);
   if (lon === null || lon === undefined || lon < -180 || lon > 180) return field(where, 'lon', 'lon must be a number in [-180, 180]', json);
-  const lat = optionalNumber(raw.lat);
+  const lat = optionalNumber(latValue);
   if (lat === null || lat === undefined || lat < -90 || lat > 90) return field(where, 'lat', 'lat must be a number in [-90, 90]', json);
-  const sog = optionalNumber(raw.sog);
+  const sog = optionalNumber(sogValue);
   if (sog === undefined || (sog !== null && (sog < 0 || sog > 102.2))) return field(where, 'sog', 'sog must be knots in [0, 102.2]', json);
-  const cog = optionalNumber(raw.cog);
+  const cog = optionalNumber(cogValue);
   if (cog === undefined || (cog !== null && (cog < 0 || cog > 360))) return field(where, 'cog', 'cog must be degrees in [0, 360]', json);
   return { mmsi, time, lon, lat, sog, cog };
+}
+
+/** {@link checkPositionFields} for a report given as an object (JSON, decoded AIS). */
+export function checkPositionReport(raw: Record<string, unknown>, where: Where, now: Date, json: boolean): PositionReport | RejectedReport {
+  return checkPositionFields(raw.mmsi, raw.time, raw.lon, raw.lat, raw.sog, raw.cog, where, now, json);
 }
 
 const isRejected = (r: PositionReport | RejectedReport): r is RejectedReport => 'pointer' in r;
@@ -96,21 +112,29 @@ export function parsePositionCsv(text: string, now: Date): ParsedBatch {
   if (missing.length) {
     return { received: 0, reports: [], rejected: [{ row: 1, pointer: missing.join(','), message: `header must name ${CSV_COLUMNS.join(',')}; missing ${missing.join(', ')}` }], checksumErrors: 0 };
   }
+  // Column positions once per batch; -1 for an optional column the header leaves out.
+  const [mmsiAt, timeAt, lonAt, latAt, sogAt, cogAt] = CSV_COLUMNS.map((c) => header.indexOf(c));
+  const value = (values: string[], at: number) => (at < 0 ? '' : values[at].trim());
   let received = 0;
-  const checked: Array<PositionReport | RejectedReport> = [];
+  const reports: PositionReport[] = [];
+  const rejected: RejectedReport[] = [];
   for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
+    const line = lines[i];
+    if (line.length === 0 || line.trim() === '') continue;
     received++;
-    const values = lines[i].split(',');
+    const values = line.split(',');
     if (values.length !== header.length) {
-      checked.push({ row: i + 1, pointer: 'row', message: `${values.length} values for ${header.length} columns` });
+      rejected.push({ row: i + 1, pointer: 'row', message: `${values.length} values for ${header.length} columns` });
       continue;
     }
-    const raw: Record<string, string> = {};
-    header.forEach((column, k) => (raw[column] = values[k].trim()));
-    checked.push(checkPositionReport(raw, { row: i + 1 }, now, false));
+    const checked = checkPositionFields(
+      value(values, mmsiAt), value(values, timeAt), value(values, lonAt), value(values, latAt), value(values, sogAt), value(values, cogAt),
+      { row: i + 1 }, now, false,
+    );
+    if (isRejected(checked)) rejected.push(checked);
+    else reports.push(checked);
   }
-  return collect(checked, received);
+  return { received, reports, rejected, checksumErrors: 0 };
 }
 
 /** Raw AIS lines; a sentence without a tag-block time is taken as received `now`. */
