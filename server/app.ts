@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import { buildValidator } from './http/validation.ts';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,6 +46,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 50 * 1024 * 1024,
     ajv: { customOptions: { allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);

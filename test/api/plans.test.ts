@@ -249,6 +249,23 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
     expect(reread.statusCode).toBe(200);
     const again = reread.json().features.find((f: { id: string }) => f.id === grids[0].id);
     expect(again.properties).toMatchObject({ code: grids[0].properties.code, parentCode: null });
+
+    // households: null means "count the stored household points inside the grid", never zero.
+    const counted = await service.app.inject({
+      method: 'PUT',
+      url: `/v1/plans/${res.json().id}/grids/${grids[0].id}`,
+      headers: { authorization: 'Bearer demo-planner', 'if-match': put.headers.etag as string },
+      payload: { type: 'Feature', properties: { ...properties, households: null }, geometry: grids[0].geometry },
+    });
+    expect(counted.statusCode, counted.body).toBe(200);
+    const [{ n }] = (
+      await service.db.knex.raw(`SELECT coalesce(sum(households), 0)::int AS n FROM household_counts WHERE ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), geom)`, [
+        JSON.stringify(grids[0].geometry),
+      ])
+    ).rows;
+    expect(n).toBeGreaterThan(0);
+    const recounted = (await call('GET', `/v1/plans/${res.json().id}/grids`, 'reviewer')).json().features.find((f: { id: string }) => f.id === grids[0].id);
+    expect(recounted.properties.households).toBe(n);
   });
 
   it('verifies the filing hash chain and detects a tampered record', async () => {
