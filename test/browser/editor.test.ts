@@ -2,75 +2,25 @@
 // drawing and undo, local findings, and no request leaving 127.0.0.1. Needs `npm run build:web` first.
 import { booleanIntersects, pointOnFeature } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../support/service.ts';
+import { openEditor as open, screenPoint, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
-
-let service: TestService;
-let browser: Browser;
+let rig: BrowserRig;
+let service: BrowserRig['service'];
+let browser: BrowserRig['browser'];
 let base: string;
-const foreignRequests: string[] = [];
-
-interface WanggeWindow {
-  __wangge: {
-    map: {
-      queryRenderedFeatures(options: { layers: string[] }): { properties: Record<string, unknown> }[];
-      project(lngLat: [number, number]): { x: number; y: number };
-      unproject(point: [number, number]): { lng: number; lat: number };
-      getCanvas(): HTMLCanvasElement;
-      jumpTo(options: { center: [number, number]; zoom: number }): void;
-      once(event: string, listener: () => void): void;
-    };
-    editor: { state: { features: { id: string }[]; selection: string[] } };
-  };
-}
-
-type GridLike = Feature<Polygon | MultiPolygon, { code: string; kind: string; parentCode: string | null; divisionCode: string }> & { id: string };
 
 beforeAll(async () => {
-  service = await startTestService('embedded');
-  await service.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = service.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  rig = await startRig();
+  ({ service, browser, base } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await service?.close();
+  await rig?.close();
 });
 
-async function openEditor(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== '127.0.0.1') foreignRequests.push(request.url());
-  });
-  await page.goto(base);
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
-  return page;
-}
-
-/** Screen position (page coordinates) of a lon/lat on the map canvas. */
-async function screenPoint(page: Page, lngLat: [number, number]): Promise<{ x: number; y: number }> {
-  const inCanvas = await page.evaluate((p) => (window as unknown as WanggeWindow).__wangge.map.project(p), lngLat);
-  const box = (await page.locator('#map canvas').boundingBox())!;
-  return { x: box.x + inCanvas.x, y: box.y + inCanvas.y };
-}
+const openEditor = () => open(rig);
 
 async function firstGrid(): Promise<Feature<Polygon | MultiPolygon, { code: string; name: string }>> {
   const response = await service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' });
@@ -382,6 +332,6 @@ describe('editor in the browser', () => {
   });
 
   it('sent no request to any host but 127.0.0.1', () => {
-    expect(foreignRequests).toEqual([]);
+    expect(rig.foreignRequests).toEqual([]);
   });
 });

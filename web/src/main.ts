@@ -4,18 +4,20 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { apiKey, setApiKey } from './api/auth.ts';
-import { ApiError, api, type Division, type DivisionFeature, type Finding, type GridCollection, type GridFeature, type GridHistory, type PlanTransition, type PlanView, type Versioned } from './api/client.ts';
+import { ApiError, api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
 import { localFindings } from './edit/checks.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { VertexIndex } from './edit/snapping.ts';
 import type { DraftProperties, EditError, EditorState } from './edit/state.ts';
 import { language, onLanguageChange, setLanguage, t, translateDom } from './i18n/index.ts';
 import { externalBasemap, externalBasemapUrl, ownStyle } from './map/basemap.ts';
-import { gridMapData, householdDensityPoints, islandCoverage } from './map/data.ts';
+import { gridMapData, islandCoverage } from './map/data.ts';
+import { densityPoints } from './map/density.ts';
 import { CLICKABLE_GRID_LAYERS, addProductLayers, highlightGrid, setSourceData } from './map/layers.ts';
+import { PlanSession } from './plan/session.ts';
+import { SeaWatch } from './sea/watch.ts';
 import { renderEditPanel } from './ui/edit-panel.ts';
 import { renderGridCard } from './ui/grid-card.ts';
-import { renderPlanPanel, type PlanPanelView } from './ui/plan-panel.ts';
 import { renderRoleSwitcher } from './ui/role-switcher.ts';
 import { renderSuggestPanel, type SuggestPanelView } from './ui/suggest-panel.ts';
 import { mountLayerSwitcher, renderLegend } from './ui/layers-panel.ts';
@@ -42,6 +44,13 @@ const map = new maplibregl.Map({
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
+// Asked for at once, while MapLibre loads its worker and style: the map waits for data, not data for the map.
+const registryRequest = Promise.all([api.grids(), api.islands(), api.divisions()]);
+const boundaryRequest = Promise.all([api.divisionsWithBoundaries('county'), api.divisionsWithBoundaries('township')]);
+// Unhandled until load() awaits them; a failure is reported there.
+registryRequest.catch(() => undefined);
+boundaryRequest.catch(() => undefined);
+
 const data = {
   grids: [] as GridFeature[],
   gridsByCode: new Map<string, GridFeature>(),
@@ -59,23 +68,26 @@ const ui = {
   history: null as GridHistory | null,
   status: t('loading') as string,
 };
-const plan: PlanPanelView = {
-  key: apiKey(),
-  township: null,
-  plan: null,
-  grids: [],
-  checked: new Set(),
-  draftCount: 0,
-  diffShown: false,
-  justifications: new Map(),
-  comment: { text: '' },
-  message: null,
-  busy: false,
-};
 const suggestion: SuggestPanelView = { villages: [], village: null, band: { min: 300, max: 500, ideal: 400 }, job: null, error: null };
 const JOB_POLL_MS = 400;
 let editor: DraftEditor | null = null;
 let layerSwitcher: { render(): void } | null = null;
+let densityLoaded = false;
+
+const plan = new PlanSession(
+  {
+    map,
+    panel: element('plan-panel'),
+    editor: () => editor,
+    township: () => ui.township,
+    chooseTownship,
+    divisionName,
+    fitTo,
+    registryChanged: async () => showRegistry(await api.grids()),
+  },
+  apiKey(),
+);
+const sea = new SeaWatch(map, element('alerts-panel'), () => renderLegend(element('legend-panel'), sea.formations));
 
 function divisionName(code: string): string {
   return data.divisions.find((d) => d.code === code)?.name ?? '';
@@ -126,13 +138,7 @@ function renderEditing(): void {
   const townships = data.divisions.filter((d) => d.level === 'township');
   renderEditPanel(element('edit-panel'), { state: editor.state, tool: ui.tool, error: ui.error, townships, township: ui.township }, {
     run,
-    chooseTownship: (code) => {
-      ui.township = code || null;
-      renderEditing();
-      renderPlan();
-      renderSuggestion();
-      scheduleValidation();
-    },
+    chooseTownship,
     loadFiled: () => {
       const prefix = ui.township?.slice(0, 9);
       const grids = data.grids.filter((g) => prefix && g.properties.divisionCode.startsWith(prefix));
@@ -140,6 +146,16 @@ function renderEditing(): void {
       renderEditing();
     },
   });
+}
+
+function chooseTownship(code: string): void {
+  if ((code || null) === ui.township) return;
+  ui.township = code || null;
+  renderEditing();
+  plan.render();
+  void plan.loadList();
+  renderSuggestion();
+  scheduleValidation();
 }
 
 function renderFindings(): void {
@@ -155,130 +171,14 @@ function renderAll(): void {
   document.documentElement.lang = language() === 'zh' ? 'zh-CN' : 'en';
   element('status').textContent = ui.status;
   layerSwitcher?.render();
-  renderLegend(element('legend-panel'));
+  renderLegend(element('legend-panel'), sea.formations);
   renderEditing();
-  renderPlan();
+  plan.render();
+  sea.render();
   renderSuggestion();
   renderFindings();
   showCard(ui.cardCode);
-  renderRoleSwitcher(element<HTMLSelectElement>('role-switch'), plan.key, (key) => void chooseRole(key));
-}
-
-// --- the plan on the server: every write sends the ETag of the last read; a 412 reloads and says so ---
-function renderPlan(): void {
-  plan.township = ui.township;
-  plan.draftCount = editor?.state.features.length ?? 0;
-  renderPlanPanel(element('plan-panel'), plan, {
-    create: () => void planStep(() => api.createPlan({ townshipCode: ui.township!, trigger: 'scale_change', start: 'filed' })),
-    toggle: (gridId) => {
-      if (!plan.checked.delete(gridId)) plan.checked.add(gridId);
-      showPlanGrids();
-      renderPlan();
-    },
-    merge: () => void planStep(() => api.mergePlanGrids(openPlan().value.id, openPlan().etag, [...plan.checked])),
-    remove: () =>
-      void planStep(async () => {
-        let latest = openPlan();
-        for (const gridId of plan.checked) latest = await api.deletePlanGrid(latest.value.id, latest.etag, gridId);
-        return latest;
-      }),
-    addDraft: () => void planStep(saveDraftToPlan),
-    toggleDiff: () => {
-      plan.diffShown = !plan.diffShown;
-      void showDiff();
-      renderPlan();
-    },
-    transition: (step) => void takeStep(step),
-    close: () => {
-      plan.plan = null;
-      plan.grids = [];
-      plan.checked.clear();
-      plan.diffShown = false;
-      plan.message = null;
-      showPlanGrids();
-      void showDiff();
-      renderPlan();
-    },
-  });
-}
-
-/** The plan as last read; the panel offers plan actions only while one is open. */
-function openPlan(): Versioned<PlanView> {
-  if (!plan.plan) throw new Error('no plan open');
-  return plan.plan;
-}
-
-const failure = (error: unknown): PlanPanelView['message'] => ({ kind: 'error', text: t('plan.failed', { detail: error instanceof Error ? error.message : String(error) }) });
-
-/** Runs one write against the open plan (or creates one), then reloads its grids; errors become the panel's message. */
-async function planStep(work: () => Promise<Versioned<PlanView>>, done?: string): Promise<void> {
-  plan.busy = true;
-  plan.message = null;
-  renderPlan();
-  try {
-    plan.plan = await work();
-    plan.checked.clear();
-    await reloadPlan(plan.plan.value.id);
-    if (done) plan.message = { kind: 'info', text: done };
-  } catch (error) {
-    const stale = error instanceof ApiError && error.status === 412;
-    plan.message = stale ? { kind: 'error', text: t('plan.stale') } : failure(error);
-    if (stale && plan.plan) await reloadPlan(plan.plan.value.id).catch((reload: unknown) => (plan.message = failure(reload)));
-  } finally {
-    plan.busy = false;
-    renderPlan();
-  }
-}
-
-async function reloadPlan(id: string): Promise<void> {
-  const [latest, grids] = await Promise.all([api.plan(id), api.planGrids(id)]);
-  plan.plan = latest;
-  plan.grids = grids;
-  for (const gridId of plan.checked) if (!grids.some((g) => g.id === gridId)) plan.checked.delete(gridId);
-  showPlanGrids();
-  await showDiff();
-}
-
-function showPlanGrids(): void {
-  setSourceData(map, 'plan', {
-    type: 'FeatureCollection',
-    features: plan.grids.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { name: g.properties.name, checked: plan.checked.has(g.id) } })),
-  });
-}
-
-async function showDiff(): Promise<void> {
-  const id = plan.plan?.value.id;
-  setSourceData(map, 'diff', plan.diffShown && id ? await api.planDiff(id) : { type: 'FeatureCollection', features: [] });
-}
-
-/** Sends every grid of the local draft to the plan, one POST each, and takes them out of the draft once saved. */
-async function saveDraftToPlan(): Promise<Versioned<PlanView>> {
-  let latest = openPlan();
-  const features = editor?.state.features ?? [];
-  for (const f of features) {
-    const { code, name, kind, subkind, divisionCode, households, staff, managingUnits } = f.properties;
-    const properties = { code, name, kind, subkind, divisionCode: divisionCode ?? latest.value.townshipCode, households, staff, managingUnits };
-    latest = await api.addPlanGrid(latest.value.id, latest.etag, { type: 'Feature', properties, geometry: f.geometry });
-  }
-  editor?.dispatch({ type: 'remove', ids: features.map((f) => f.id) });
-  return latest;
-}
-
-async function takeStep(step: PlanTransition): Promise<void> {
-  if (step === 'return' && !plan.comment.text.trim()) {
-    plan.message = { kind: 'error', text: t('plan.commentRequired') };
-    renderPlan();
-    return;
-  }
-  const body =
-    step === 'submit'
-      ? { justifications: Object.fromEntries([...plan.justifications].filter(([, text]) => text.trim())) }
-      : step === 'return'
-        ? { comments: [{ text: plan.comment.text }] }
-        : {};
-  await planStep(() => api.transition(openPlan().value.id, openPlan().etag, step, body), step === 'file' ? t('plan.filed') : undefined);
-  if (step === 'file' && plan.plan?.value.status === 'filed') showRegistry(await api.grids());
-  if (step === 'return' && plan.plan?.value.status === 'returned') plan.comment.text = '';
+  renderRoleSwitcher(element<HTMLSelectElement>('role-switch'), plan.view.key, (key) => void chooseRole(key));
 }
 
 // --- suggestion: a background job polled for progress; its grids are shown, then taken into the draft on request ---
@@ -333,17 +233,7 @@ async function runSuggestion(): Promise<void> {
 
 async function chooseRole(key: string | null): Promise<void> {
   setApiKey(key);
-  plan.key = key;
-  plan.message = null;
-  const id = plan.plan?.value.id;
-  if (id) {
-    try {
-      await reloadPlan(id);
-    } catch (error) {
-      plan.message = failure(error);
-    }
-  }
-  renderPlan();
+  await Promise.all([plan.setKey(key), sea.setKey(key, data.grids)]);
 }
 
 // --- validation after every edit: local checks at once, the server's rule report when the route exists ---
@@ -440,7 +330,7 @@ function startEditor(): DraftEditor {
       ui.error = error;
       if (!ui.township && state.features[0]) ui.township = townshipAt(state.features[0]);
       renderEditing();
-      renderPlan();
+      plan.render();
       renderSuggestion();
       if (state.features !== lastFeatures) {
         lastFeatures = state.features;
@@ -454,11 +344,16 @@ function startEditor(): DraftEditor {
   });
 }
 
-async function loadDivisionGeometry(divisions: Division[]): Promise<FeatureCollection<Areal>> {
-  const features = await Promise.all(divisions.map((d) => api.division(d.code)));
-  const withGeometry = features.filter((f): f is DivisionFeature & { geometry: Areal } => f.geometry !== null);
-  for (const f of withGeometry) data.divisionGeometry.set(f.properties.code, f.geometry);
-  return { type: 'FeatureCollection', features: withGeometry };
+function keepDivisionGeometry(divisions: DivisionCollection): DivisionCollection {
+  for (const f of divisions.features) data.divisionGeometry.set(f.properties.code, f.geometry);
+  return divisions;
+}
+
+/** The heatmap's cells are fetched the first time it is turned on, not at start. */
+async function showDensity(): Promise<void> {
+  if (densityLoaded) return;
+  densityLoaded = true;
+  setSourceData(map, 'density', densityPoints(await api.householdDensity()));
 }
 
 /** Draws the filed grids: at start, and again after a filing changed the registry. */
@@ -467,7 +362,6 @@ function showRegistry(grids: GridCollection): void {
   data.gridsByCode = new Map(grids.features.flatMap((g: GridFeature) => (g.properties.code ? [[g.properties.code, g] as const] : [])));
   data.filedVertices = new VertexIndex(grids.features.map((g) => g.geometry));
   setSourceData(map, 'grids', gridMapData(grids.features));
-  setSourceData(map, 'density', householdDensityPoints(grids.features));
 }
 
 async function load(): Promise<void> {
@@ -477,8 +371,8 @@ async function load(): Promise<void> {
     for (const layer of external.layers) map.addLayer(layer);
     ui.status = t('basemapOn', { url: basemapUrl });
   }
-  addProductLayers(map);
-  const [grids, islands, divisions] = await Promise.all([api.grids(), api.islands(), api.divisions()]);
+  addProductLayers(map, location.origin);
+  const [grids, islands, divisions] = await registryRequest;
   data.divisions = divisions;
   data.islandCount = islands.features.length;
   showRegistry(grids);
@@ -486,7 +380,9 @@ async function load(): Promise<void> {
   if (grids.features.length) fitTo({ type: 'GeometryCollection', geometries: grids.features.map((g) => g.geometry) });
   ui.status = basemapUrl ? ui.status : t('status', { grids: grids.numberMatched, islands: islands.features.length });
 
-  layerSwitcher = mountLayerSwitcher(element('layers-panel'), map, basemapUrl !== null);
+  layerSwitcher = mountLayerSwitcher(element('layers-panel'), map, basemapUrl !== null, (group, visible) => {
+    if (group === 'density' && visible) void showDensity();
+  });
   editor = startEditor();
   (window as unknown as { __wangge: object }).__wangge = { map, editor, data };
   renderAll();
@@ -499,19 +395,24 @@ async function load(): Promise<void> {
   );
   markReadyWhenDrawn();
 
-  const [counties, townships] = await Promise.all([
-    loadDivisionGeometry(divisions.filter((d) => d.level === 'county')),
-    loadDivisionGeometry(divisions.filter((d) => d.level === 'township')),
-  ]);
-  setSourceData(map, 'counties', counties);
-  setSourceData(map, 'townships', townships);
+  const [counties, townships] = await boundaryRequest;
+  setSourceData(map, 'counties', keepDivisionGeometry(counties));
+  setSourceData(map, 'townships', keepDivisionGeometry(townships));
   document.body.dataset.divisions = 'true';
+  await Promise.all([sea.setKey(plan.view.key, grids.features), plan.loadList()]);
 }
 
-/** `data-ready` tells tests and scripts that the data is drawn; polled because an `idle` can pass before a listener exists. */
+/**
+ * `data-ready` tells tests and scripts that the data is drawn, and the `wangge-ready` mark says when (ms since navigation).
+ * Polled because an `idle` can pass before a listener exists.
+ */
 function markReadyWhenDrawn(): void {
-  const check = () => (map.loaded() && map.areTilesLoaded() ? (document.body.dataset.ready = 'true') : setTimeout(check, 100));
-  requestAnimationFrame(() => void check());
+  const check = () => {
+    if (!map.loaded() || !map.areTilesLoaded()) return void setTimeout(check, 50);
+    performance.mark('wangge-ready');
+    document.body.dataset.ready = 'true';
+  };
+  requestAnimationFrame(check);
 }
 
 async function pick(entry: SearchEntry): Promise<void> {

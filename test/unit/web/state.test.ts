@@ -122,4 +122,18 @@ describe('editor state', () => {
     expect(back.features[0].geometry).toBe(moved);
     expect(run([{ type: 'undo' }], back).features[0].geometry).toBe(west);
   });
+
+  it('keeps the link to a plan grid through a reshape, and drops it when a split or merge makes new grids', () => {
+    const taken = run([{ type: 'add', geometry: west, properties: { planGridId: '17' } }, { type: 'reshape', id: 'd1', geometry: east }]);
+    expect(taken.features[0].properties.planGridId).toBe('17');
+    expect(run([{ type: 'add', geometry: east }], taken).features[1].properties.planGridId).toBeNull();
+    const split = run([{ type: 'split', id: 'd1', line: lineOf('cut-north-south') }], run([{ type: 'add', geometry: west, properties: { planGridId: '17' } }]));
+    expect(split.features.map((f) => f.properties.planGridId)).toEqual([null, null]);
+    const merged = run([
+      { type: 'add', geometry: west, properties: { planGridId: '17' } },
+      { type: 'add', geometry: east, properties: { planGridId: '18' } },
+      { type: 'merge', ids: ['d1', 'd2'] },
+    ]);
+    expect(merged.features[0].properties.planGridId).toBeNull();
+  });
 });

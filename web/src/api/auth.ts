@@ -37,3 +37,6 @@ export function mayTake(key: string | null, transition: PlanTransition): boolean
 }
 
 export const mayEdit = (key: string | null): boolean => mayTake(key, 'submit');
+
+/** The maritime authority watches vessels and their alerts; the panel is its own. */
+export const watchesSea = (key: string | null): boolean => (key ? DEMO_KEYS[key] === 'maritime_authority' : false);

@@ -1,18 +1,29 @@
 // Typed client for the Wangge API. Shapes come from the server's TypeBox schemas (type-only imports), never restated here.
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { Static } from 'typebox';
 import type { Plan, PlanGridFeature, PlanGridInput } from '../../../server/schemas/plans.ts';
 import type { Division, DivisionLevel, Grid, GridKind, Island, Problem, RuleReport } from '../../../server/schemas/resources.ts';
+import type { Alert, Vessel } from '../../../server/schemas/maritime.ts';
 import type { PlanTransition, PlanTrigger } from '../../../server/domain/plans/status.ts';
 import type { SuggestOutcome } from '../../../server/jobs/suggest.ts';
 import { apiKey } from './auth.ts';
 
 export type { PlanTransition };
 export type { Division, Finding, Grid, Island, RuleReport, Severity } from '../../../server/schemas/resources.ts';
+export type { Vessel };
+export type VesselAlert = Static<typeof Alert>;
+export interface AlertList {
+  at: string;
+  alerts: VesselAlert[];
+}
 
 export type GridFeature = Feature<Polygon | MultiPolygon, Grid> & { id: string };
 export type GridCollection = FeatureCollection<Polygon | MultiPolygon, Grid> & { features: GridFeature[]; numberMatched: number };
 export type DivisionFeature = Feature<Polygon | MultiPolygon | null, Division> & { id: string };
+/** OGC items of one division level: every division of that level with its boundary, in one request. */
+export type DivisionCollection = FeatureCollection<Polygon | MultiPolygon, Division>;
+/** OGC household-density items: households summed over square cells, never single records. */
+export type DensityCellCollection = FeatureCollection<Polygon, { households: number; cellSizeDegrees: number }>;
 export type IslandCollection = FeatureCollection<Polygon | MultiPolygon, Island>;
 export type PlanView = Static<typeof Plan>;
 export type PlanGrid = Omit<Static<typeof PlanGridFeature>, 'geometry'> & { geometry: Polygon | MultiPolygon };
@@ -90,6 +101,10 @@ export const api = {
   divisions: (filter: { level?: DivisionLevel; parent?: string } = {}) =>
     request<{ divisions: Division[] }>(`/v1/divisions${query(filter)}`).then((r) => r.divisions),
   division: (code: string) => request<DivisionFeature>(`/v1/divisions/${code}`),
+  divisionsWithBoundaries: (level: Exclude<DivisionLevel, 'city'>) => request<DivisionCollection>(`/ogc/collections/divisions-${level}/items?limit=10000`),
+  householdDensity: () => request<DensityCellCollection>('/ogc/collections/household-density/items?limit=10000'),
+  vessels: () => request<{ vessels: Vessel[] }>('/v1/vessels?limit=10000').then((r) => r.vessels),
+  alerts: (at?: string) => request<AlertList>(`/v1/alerts${query({ at })}`),
   islands: () => request<IslandCollection>('/v1/islands'),
   grids: (filter: { division?: string; kind?: GridKind; bbox?: string; at?: string; limit?: number } = {}) =>
     request<GridCollection>(`/v1/grids${query({ limit: 10_000, ...filter })}`),
@@ -103,6 +118,8 @@ export const api = {
   plan: (id: string) => send<PlanView>(`/v1/plans/${id}`),
   planGrids: (id: string) => request<{ features: PlanGrid[] }>(`/v1/plans/${id}/grids`).then((r) => r.features),
   addPlanGrid: (id: string, etag: string, grid: PlanGridBody) => write(`/v1/plans/${id}/grids`, etag, grid),
+  replacePlanGrid: (id: string, etag: string, gridId: string, grid: PlanGridBody) => send<PlanView>(`/v1/plans/${id}/grids/${gridId}`, { method: 'PUT', body: JSON.stringify(grid), ifMatch: etag }),
+  splitPlanGrid: (id: string, etag: string, gridId: string, line: LineString) => write(`/v1/plans/${id}/split`, etag, { gridId, line }),
   deletePlanGrid: (id: string, etag: string, gridId: string) => send<PlanView>(`/v1/plans/${id}/grids/${gridId}`, { method: 'DELETE', ifMatch: etag }),
   mergePlanGrids: (id: string, etag: string, gridIds: string[]) => write(`/v1/plans/${id}/merge`, etag, { gridIds }),
   transition: (id: string, etag: string, transition: PlanTransition, body: { justifications?: Record<string, string>; comments?: { grid?: string; text: string }[] }) =>

@@ -36,6 +36,8 @@ export class DraftEditor {
   /** The click that closes a drawing reaches the map after terra-draw; it must not also count as a selection click. */
   private closingClick = false;
   private draftIndex: VertexIndex;
+  /** Set while a line is drawn for someone else (a plan grid's split): the finished line goes there, not to the draft. */
+  private lineCapture: ((line: LineString | null) => void) | null = null;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -90,6 +92,7 @@ export class DraftEditor {
   }
 
   setTool(tool: Tool): EditError | undefined {
+    this.cancelCapture();
     if (tool === 'split' && this.state.selection.length !== 1) {
       this.options.onChange(this.state, 'select-one');
       return 'select-one';
@@ -99,6 +102,22 @@ export class DraftEditor {
     this.syncReshape();
     this.options.onToolChange(tool);
     return undefined;
+  }
+
+  /** Lets the planner draw one line on the map and hands it over; null when another tool is chosen first (Esc). */
+  captureLine(): Promise<LineString | null> {
+    this.cancelCapture();
+    this.tool = 'split';
+    this.draw.setMode('linestring');
+    this.syncReshape();
+    this.options.onToolChange('split');
+    return new Promise((resolve) => (this.lineCapture = resolve));
+  }
+
+  private cancelCapture(): void {
+    const capture = this.lineCapture;
+    this.lineCapture = null;
+    capture?.(null);
   }
 
   deleteSelection(): EditError | undefined {
@@ -111,6 +130,13 @@ export class DraftEditor {
     if (mode === 'polygon' || mode === 'linestring') {
       this.closingClick = true;
       this.draw.removeFeatures([id]);
+      if (mode === 'linestring' && this.lineCapture) {
+        const capture = this.lineCapture;
+        this.lineCapture = null;
+        this.setTool('select');
+        capture(feature.geometry as LineString);
+        return;
+      }
       const edit: Edit =
         mode === 'polygon'
           ? { type: 'add', geometry: feature.geometry as Polygon }

@@ -15,6 +15,8 @@ export interface DraftProperties {
   households: number;
   staff: Grid['staff'];
   managingUnits: Grid['managingUnits'];
+  /** The plan grid this draft grid reshapes: saving the draft writes its new outline back to that grid. Null for new grids and after a split or merge. */
+  planGridId: string | null;
 }
 
 export type DraftFeature = Feature<Areal, DraftProperties> & { id: string };
@@ -61,7 +63,7 @@ function newFeature(state: EditorState, geometry: Areal, properties: Partial<Dra
     type: 'Feature',
     id: `d${state.serial}`,
     geometry: singlePartAsPolygon(geometry),
-    properties: { code: null, name: nameDraft(state.serial), kind: 'comprehensive', subkind: null, divisionCode: null, households: 0, staff: [], managingUnits: [], ...properties },
+    properties: { code: null, name: nameDraft(state.serial), kind: 'comprehensive', subkind: null, divisionCode: null, households: 0, staff: [], managingUnits: [], planGridId: null, ...properties },
   };
 }
 
@@ -105,7 +107,7 @@ export function applyEdit(state: EditorState, edit: Edit, nameDraft: NameDraft =
       if (!target) return { state, error: 'unknown-feature' };
       const cut = splitByLine(target.geometry, edit.line);
       if (!cut.ok) return { state, error: cut.error };
-      const base = { ...target.properties, code: null, households: 0 };
+      const base = { ...target.properties, code: null, households: 0, planGridId: null };
       const left = newFeature(state, cut.value[0], base, nameDraft);
       const right = newFeature({ ...state, serial: state.serial + 1 }, cut.value[1], base, nameDraft);
       left.properties.name = `${target.properties.name}-1`;
@@ -119,7 +121,7 @@ export function applyEdit(state: EditorState, edit: Edit, nameDraft: NameDraft =
       const merged = mergeAreas(parts.map((f) => f.geometry));
       if (!merged.ok) return { state, error: merged.error };
       const households = parts.reduce((sum, f) => sum + f.properties.households, 0);
-      const feature = newFeature(state, merged.value, { ...parts[0].properties, code: null, households }, nameDraft);
+      const feature = newFeature(state, merged.value, { ...parts[0].properties, code: null, households, planGridId: null }, nameDraft);
       const gone = new Set(parts.map((f) => f.id));
       const at = state.features.findIndex((f) => gone.has(f.id));
       const kept = state.features.filter((f) => !gone.has(f.id));

@@ -1,6 +1,6 @@
-// Turns API collections into what the map layers draw: band and label on grids, coverage on islands, density points.
-import { bbox, booleanIntersects, centroid, featureCollection } from '@turf/turf';
-import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+// Turns API collections into what the map layers draw: band and label on grids, coverage on islands.
+import { bbox, booleanIntersects, featureCollection } from '@turf/turf';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { GridFeature, Island, IslandCollection } from '../api/client.ts';
 import { householdBand, type HouseholdBand } from './bands.ts';
 
@@ -32,9 +32,4 @@ export function islandCoverage(islands: IslandCollection, grids: GridFeature[]):
       return { ...island, properties: { ...island.properties, covered } };
     }),
   );
-}
-
-/** One weighted point per grid: the density heatmap until the API serves household counts per cell. */
-export function householdDensityPoints(grids: GridFeature[]): FeatureCollection<Point, { households: number }> {
-  return featureCollection(grids.map((g): Feature<Point, { households: number }> => centroid(g, { properties: { households: g.properties.households } })));
 }

@@ -13,12 +13,18 @@ export const INHABITED_COLOUR = '#2f6f3e';
 export const PLAN_COLOUR = '#0b7285';
 export const SUGGEST_COLOUR = '#7048e8';
 export const DIFF_COLOURS = { added: '#2f9e44', retired: '#c92a2a', reshaped: '#f08c00', unchanged: '#adb5bd' } as const;
+export const VILLAGE_COLOUR = '#a38f6b';
+export const ALERT_COLOUR = '#e03131';
+/** Village boundaries come from the product's vector tiles, which carry villages from z9; drawn from z10 so the overview stays clear. */
+export const VILLAGE_MIN_ZOOM = 10;
 
-export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'diff' | 'suggest';
+export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'diff' | 'suggest' | 'vessels' | 'alerts';
+const GEOJSON_SOURCES: SourceId[] = ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'diff', 'suggest', 'vessels', 'alerts'];
 
 export const LAYER_GROUPS = {
   land: ['land-fill', 'land-outline'],
   divisions: ['township-line', 'county-line'],
+  villages: ['village-line'],
   density: ['density-heat'],
   grids: ['grid-fill', 'grid-line'],
   special: ['special-fill', 'special-line'],
@@ -30,6 +36,8 @@ export const LAYER_GROUPS = {
   plan: ['plan-line', 'plan-checked'],
   diff: ['diff-fill', 'diff-line'],
   suggest: ['suggest-fill', 'suggest-line'],
+  vessels: ['vessel-circle', 'vessel-label'],
+  alerts: ['alert-ring'],
 } as const;
 export type LayerGroup = keyof typeof LAYER_GROUPS;
 /** Groups hidden until the planner turns them on. */
@@ -49,10 +57,10 @@ const seaColour: ExpressionSpecification = [
   SEA_GRID_COLOURS.offshore_operation,
 ];
 
-export function addProductLayers(map: MapLibreMap): void {
-  for (const id of ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'diff', 'suggest'] satisfies SourceId[]) {
-    map.addSource(id, { type: 'geojson', data: empty });
-  }
+/** `origin`: where the product serves its tiles (MapLibre's workers need absolute tile URLs). */
+export function addProductLayers(map: MapLibreMap, origin: string): void {
+  for (const id of GEOJSON_SOURCES) map.addSource(id, { type: 'geojson', data: empty });
+  map.addSource('division-tiles', { type: 'vector', tiles: [`${origin}/tiles/divisions/{z}/{x}/{y}.mvt`], minzoom: VILLAGE_MIN_ZOOM, maxzoom: 16 });
   map.addLayer({ id: 'land-fill', type: 'fill', source: 'land', paint: { 'fill-color': LAND_COLOUR } });
   map.addLayer({ id: 'land-outline', type: 'line', source: 'land', paint: { 'line-color': '#b9ad8f', 'line-width': 0.6 } });
   map.addLayer({
@@ -60,9 +68,11 @@ export function addProductLayers(map: MapLibreMap): void {
     type: 'heatmap',
     source: 'density',
     paint: {
-      'heatmap-weight': ['interpolate', ['linear'], ['get', 'households'], 0, 0, 600, 1],
-      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 6, 14, 40],
-      'heatmap-opacity': 0.7,
+      'heatmap-weight': ['get', 'weight'],
+      // About one and a half density cells (0.01°) across at every zoom, so neighbouring cells blend.
+      'heatmap-radius': ['interpolate', ['exponential', 2], ['zoom'], 8, 5, 12, 45, 16, 700],
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 1.2, 14, 0.7],
+      'heatmap-opacity': 0.75,
     },
   });
   map.addLayer({ id: 'grid-fill', type: 'fill', source: 'grids', filter: landGrid, paint: { 'fill-color': bandColour, 'fill-opacity': 0.35 } });
@@ -93,6 +103,15 @@ export function addProductLayers(map: MapLibreMap): void {
     filter: ['all', ['get', 'inhabited'], ['!', ['get', 'covered']]],
     paint: { 'line-color': UNCOVERED_COLOUR, 'line-width': 2, 'line-dasharray': [3, 1.5] },
   });
+  map.addLayer({
+    id: 'village-line',
+    type: 'line',
+    source: 'division-tiles',
+    'source-layer': 'divisions',
+    minzoom: VILLAGE_MIN_ZOOM,
+    filter: ['==', ['get', 'level'], 'village'],
+    paint: { 'line-color': VILLAGE_COLOUR, 'line-width': 0.8, 'line-dasharray': [1, 1.5] },
+  });
   map.addLayer({ id: 'township-line', type: 'line', source: 'townships', paint: { 'line-color': BOUNDARY_COLOURS.township, 'line-width': 1, 'line-dasharray': [4, 2] } });
   map.addLayer({ id: 'county-line', type: 'line', source: 'counties', paint: { 'line-color': BOUNDARY_COLOURS.county, 'line-width': 2 } });
   const diffColour: ExpressionSpecification = ['match', ['get', 'change'], 'added', DIFF_COLOURS.added, 'retired', DIFF_COLOURS.retired, 'reshaped', DIFF_COLOURS.reshaped, DIFF_COLOURS.unchanged];
@@ -115,6 +134,32 @@ export function addProductLayers(map: MapLibreMap): void {
   map.addLayer({ id: 'finding-fill', type: 'fill', source: 'findings', paint: { 'fill-color': '#ff0000', 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'finding-line', type: 'line', source: 'findings', paint: { 'line-color': '#c92a2a', 'line-width': 3 } });
   map.addLayer({ id: 'finding-point', type: 'circle', source: 'findings', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#c92a2a', 'circle-radius': 6 } });
+  map.addLayer({
+    id: 'vessel-circle',
+    type: 'circle',
+    source: 'vessels',
+    paint: { 'circle-color': ['get', 'colour'], 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 3.5, 14, 7], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2 },
+  });
+  map.addLayer({
+    id: 'alert-ring',
+    type: 'circle',
+    source: 'alerts',
+    paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 8, 14, 14], 'circle-stroke-color': ALERT_COLOUR, 'circle-stroke-width': 2.5 },
+  });
+  map.addLayer({
+    id: 'vessel-label',
+    type: 'symbol',
+    source: 'vessels',
+    minzoom: 10,
+    layout: {
+      'text-field': ['format', ['get', 'name'], {}, '\n', {}, ['get', 'formation'], { 'font-scale': 0.85 }],
+      'text-size': 11,
+      'text-font': ['Noto Sans CJK SC Regular'],
+      'text-anchor': 'left',
+      'text-offset': [0.8, 0],
+    },
+    paint: { 'text-color': ['get', 'colour'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
+  });
   map.addLayer({
     id: 'grid-label',
     type: 'symbol',

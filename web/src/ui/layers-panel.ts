@@ -3,7 +3,9 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { HOUSEHOLD_BANDS } from '../map/bands.ts';
 import { EXTERNAL_LAYER_PREFIX } from '../map/basemap.ts';
+import { UNASSIGNED_VESSEL_COLOUR, type Formation } from '../map/vessels.ts';
 import {
+  ALERT_COLOUR,
   BAND_COLOURS,
   BOUNDARY_COLOURS,
   DIFF_COLOURS,
@@ -15,11 +17,13 @@ import {
   SEA_GRID_COLOURS,
   SPECIAL_COLOUR,
   UNCOVERED_COLOUR,
+  VILLAGE_COLOUR,
   setGroupVisible,
   type LayerGroup,
 } from '../map/layers.ts';
 
-export function mountLayerSwitcher(el: HTMLElement, map: MapLibreMap, hasExternalBasemap: boolean): { render(): void } {
+/** `changed` hears every toggle, so a layer can fetch its data the first time it is shown. */
+export function mountLayerSwitcher(el: HTMLElement, map: MapLibreMap, hasExternalBasemap: boolean, changed: (group: string, visible: boolean) => void = () => {}): { render(): void } {
   const visible = new Map<string, boolean>(Object.keys(LAYER_GROUPS).map((g) => [g, !HIDDEN_AT_START.includes(g as LayerGroup)]));
   if (hasExternalBasemap) visible.set('basemap', true);
   const apply = (group: string, on: boolean) => {
@@ -40,7 +44,10 @@ export function mountLayerSwitcher(el: HTMLElement, map: MapLibreMap, hasExterna
       box.type = 'checkbox';
       box.checked = on;
       box.dataset.group = group;
-      box.addEventListener('change', () => apply(group, box.checked));
+      box.addEventListener('change', () => {
+        apply(group, box.checked);
+        changed(group, box.checked);
+      });
       label.append(box, ` ${t(`layer.${group}` as MessageKey)}`);
       el.append(label);
     }
@@ -49,9 +56,10 @@ export function mountLayerSwitcher(el: HTMLElement, map: MapLibreMap, hasExterna
   return { render };
 }
 
-type Swatch = { colour: string; shape: 'fill' | 'line' | 'dash'; text: string };
+type Swatch = { colour: string; shape: 'fill' | 'line' | 'dash' | 'dot' | 'ring'; text: string };
 
-export function renderLegend(el: HTMLElement): void {
+/** `formations`: the vessel formations on the map, each with its colour. */
+export function renderLegend(el: HTMLElement, formations: Formation[]): void {
   const { min, max } = HOUSEHOLD_BANDS.grid;
   const swatches: Swatch[] = [
     { colour: BAND_COLOURS.under, shape: 'fill', text: t('band.under', { min }) },
@@ -63,9 +71,13 @@ export function renderLegend(el: HTMLElement): void {
     { colour: UNCOVERED_COLOUR, shape: 'dash', text: t('legend.uncovered') },
     { colour: BOUNDARY_COLOURS.county, shape: 'line', text: t('legend.county') },
     { colour: BOUNDARY_COLOURS.township, shape: 'dash', text: t('legend.township') },
+    { colour: VILLAGE_COLOUR, shape: 'dash', text: t('legend.village') },
     { colour: DRAFT_COLOUR, shape: 'fill', text: t('legend.draft') },
     { colour: PLAN_COLOUR, shape: 'dash', text: t('layer.plan') },
     ...Object.entries(DIFF_COLOURS).map(([change, colour]): Swatch => ({ colour, shape: 'fill', text: t(`legend.diff.${change}` as MessageKey) })),
+    ...formations.map((f): Swatch => ({ colour: f.colour, shape: 'dot', text: t('legend.vessel', { formation: f.name }) })),
+    ...(formations.length ? [{ colour: UNASSIGNED_VESSEL_COLOUR, shape: 'dot', text: t('legend.vessel.unassigned') } satisfies Swatch] : []),
+    { colour: ALERT_COLOUR, shape: 'ring', text: t('legend.alert') },
   ];
   el.replaceChildren();
   const heading = document.createElement('h2');
@@ -74,6 +86,7 @@ export function renderLegend(el: HTMLElement): void {
   for (const swatch of swatches) {
     const row = document.createElement('div');
     row.className = 'legend-row';
+    row.dataset.shape = swatch.shape;
     const mark = document.createElement('span');
     mark.className = `swatch ${swatch.shape}`;
     mark.style.setProperty('--colour', swatch.colour);

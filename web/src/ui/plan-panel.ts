@@ -1,8 +1,12 @@
-// The plan (划分方案) on the server: create one for the draft's township, edit its grids, read its rule report,
-// and take the workflow steps the plan's status and the chosen role allow.
+// The plan (划分方案) on the server: create one for the draft's township or open an existing one, edit its grids
+// (reshape, split by a line, merge, delete, add the draft), read its rule report, and take the workflow steps the
+// plan's status and the chosen role allow.
 import type { PlanGrid, PlanTransition, PlanView, Versioned } from '../api/client.ts';
 import { mayEdit, mayTake } from '../api/auth.ts';
 import { language, t, type MessageKey } from '../i18n/index.ts';
+import type { PlanRow } from '../plan/listing.ts';
+import { button as labelled } from './dom.ts';
+import { renderPlanList } from './plan-list.ts';
 
 export interface PlanPanelView {
   key: string | null;
@@ -17,11 +21,22 @@ export interface PlanPanelView {
   comment: { text: string };
   message: { kind: 'error' | 'info'; text: string } | null;
   busy: boolean;
+  /** Plans the role may open; null until loaded. */
+  list: PlanRow[] | null;
+  /** An edit refused as stale (412) that can be sent again against the reloaded plan. */
+  reapplicable: boolean;
+  /** A split line is being drawn on the map. */
+  drawingSplit: boolean;
 }
 
 export interface PlanPanelActions {
   create(): void;
+  open(id: string): void;
+  refreshList(): void;
   toggle(gridId: string): void;
+  reshape(): void;
+  split(): void;
+  reapply(): void;
   merge(): void;
   remove(): void;
   addDraft(): void;
@@ -30,16 +45,9 @@ export interface PlanPanelActions {
   close(): void;
 }
 
-function button(id: string, key: MessageKey, onClick: () => void, disabled = false): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.id = id;
-  b.textContent = t(key);
-  b.disabled = disabled;
-  b.addEventListener('click', onClick);
-  return b;
-}
+const button = (id: string, key: MessageKey, onClick: () => void, disabled = false) => labelled(id, t(key), onClick, disabled);
 
-export function renderPlanPanel(el: HTMLElement, view: PlanPanelView, actions: PlanPanelActions): void {
+export function renderPlanPanel(el: HTMLElement, view: PlanPanelView, actions: PlanPanelActions, townshipName: (code: string) => string): void {
   el.replaceChildren();
   const heading = document.createElement('h2');
   heading.textContent = t('plan.title');
@@ -50,12 +58,16 @@ export function renderPlanPanel(el: HTMLElement, view: PlanPanelView, actions: P
     hint.className = 'hint';
     hint.textContent = view.key ? t('plan.createHint') : t('plan.needKey');
     el.append(hint, button('plan-create', 'plan.create', actions.create, view.busy || !view.township || !mayEdit(view.key)));
+    if (view.key) el.append(renderPlanList(view.list, townshipName, { open: actions.open, refresh: actions.refreshList }));
   } else {
     el.append(planSummary(plan, actions), gridList(view, actions));
     const editable = (plan.status === 'draft' || plan.status === 'returned') && mayEdit(view.key);
     const tools = document.createElement('div');
     tools.className = 'toolbar';
+    const one = view.checked.size === 1;
     tools.append(
+      button('plan-reshape', 'plan.reshape', actions.reshape, view.busy || !editable || !one),
+      button('plan-split', view.drawingSplit ? 'plan.splitDrawing' : 'plan.split', actions.split, view.busy || !editable || !one || view.drawingSplit),
       button('plan-merge', 'plan.merge', actions.merge, view.busy || !editable || view.checked.size < 2),
       button('plan-delete', 'plan.delete', actions.remove, view.busy || !editable || view.checked.size === 0),
       button('plan-add-draft', 'plan.addDraft', actions.addDraft, view.busy || !editable || view.draftCount === 0),
@@ -70,6 +82,7 @@ export function renderPlanPanel(el: HTMLElement, view: PlanPanelView, actions: P
     message.textContent = view.message.text;
     el.append(message);
   }
+  if (view.reapplicable && view.plan) el.append(button('plan-reapply', 'plan.reapply', actions.reapply, view.busy));
 }
 
 function planSummary(plan: PlanView, actions: PlanPanelActions): HTMLElement {
