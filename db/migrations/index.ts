@@ -5,6 +5,7 @@ import * as maritime from './002_maritime.ts';
 import * as workflow from './003_workflow.ts';
 import * as planScope from './004_plan_scope.ts';
 import * as formationFootprint from './005_formation_footprint.ts';
+import * as positionTimeBrin from './006_position_time_brin.ts';
 import * as filingBase from './006_filing_base.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '003_workflow': workflow,
   '004_plan_scope': planScope,
   '005_formation_footprint': formationFootprint,
+  '006_position_time_brin': positionTimeBrin,
   '006_filing_base': filingBase,
 };
 

@@ -6,6 +6,7 @@
 // Database: a scratch PostgreSQL database (WANGGE_TEST_PG_URL or the local server), else the embedded PGlite;
 // INGEST_BACKEND=embedded forces PGlite. INGEST_REPORTS changes the count.
 // Run: npx tsx scripts/bench/ingest.bench.ts   → one JSON line.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,8 +94,29 @@ async function setUp(db: Database): Promise<{ formationCodes: string[]; vesselId
   return { formationCodes: filing.codes.allocated, vesselIds };
 }
 
+/**
+ * CPU seconds the PostgreSQL server processes of this database have used so far (Linux /proc; a local server only),
+ * so that the work per report can be told apart from the machine's load. Null where it cannot be read.
+ */
+async function databaseCpuSeconds(db: Database): Promise<number | null> {
+  if (db.backend !== 'postgresql') return null;
+  try {
+    const { rows } = await db.knex.raw('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+    let ticks = 0;
+    for (const { pid } of rows as Array<{ pid: number }>) {
+      // Fields after the command name: state is field 3, utime and stime are fields 14 and 15.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function ingest(db: Database, batches: Batch[], land: LandMask) {
   const settings = { writer: positionWriterFor(db.backend), land, footprint: DEFAULT_FOOTPRINT };
+  const databaseCpu = await databaseCpuSeconds(db);
   const started = performance.now();
   const cpu = process.cpuUsage();
   let stored = 0, outOfOrder = 0, onLand = 0, rejected = 0, footprints = 0;
@@ -108,10 +130,17 @@ async function ingest(db: Database, batches: Batch[], land: LandMask) {
   }
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(cpu);
+  const databaseCpuAfter = await databaseCpuSeconds(db);
+  const nodeCpuSeconds = (user + system) / 1e6;
+  const serverCpu = databaseCpu === null || databaseCpuAfter === null ? null : databaseCpuAfter - databaseCpu;
   return {
     seconds: +seconds.toFixed(2),
     reportsPerSecond: Math.round(REPORTS / seconds),
-    nodeCpuSeconds: +((user + system) / 1e6).toFixed(2),
+    nodeCpuSeconds: +nodeCpuSeconds.toFixed(2),
+    // The server's share on PostgreSQL (PGlite runs inside Node). Reports per CPU-second of both together is what an
+    // idle machine would do with the two running one after the other, whatever the load was during the run.
+    databaseCpuSeconds: serverCpu === null ? null : +serverCpu.toFixed(2),
+    reportsPerCpuSecond: Math.round(REPORTS / (nodeCpuSeconds + (serverCpu ?? 0))),
     stored,
     outOfOrder,
     onLand,

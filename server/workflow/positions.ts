@@ -22,9 +22,11 @@ export async function ingestPositions(knex: Knex, batch: ParsedBatch, now: Date,
   const flagged = new Array<StoredReport>(reports.length);
   let onLand = 0;
   for (let i = 0; i < reports.length; i++) {
-    const covered = settings.land.covers(reports[i].lon, reports[i].lat);
+    const { mmsi, time, lon, lat, sog, cog } = reports[i];
+    const covered = settings.land.covers(lon, lat);
     if (covered) onLand++;
-    flagged[i] = { ...reports[i], onLand: covered };
+    // A literal rather than a spread: one object shape, a fraction of the cost over a million rows.
+    flagged[i] = { mmsi, time, lon, lat, sog, cog, onLand: covered };
   }
   const mmsis = [...new Set(reports.map((r) => r.mmsi))];
   const id = randomUUID();
