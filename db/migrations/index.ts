@@ -6,6 +6,7 @@ import * as workflow from './003_workflow.ts';
 import * as planScope from './004_plan_scope.ts';
 import * as formationFootprint from './005_formation_footprint.ts';
 import * as positionTimeBrin from './006_position_time_brin.ts';
+import * as aisFeedRole from './007_ais_feed_role.ts';
 import * as filingBase from './006_filing_base.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '004_plan_scope': planScope,
   '005_formation_footprint': formationFootprint,
   '006_position_time_brin': positionTimeBrin,
+  '007_ais_feed_role': aisFeedRole,
   '006_filing_base': filingBase,
 };
 

@@ -188,7 +188,7 @@ export class LookupService {
       }, RECONNECT_MS).unref();
     };
     client.on('error', (err) => {
-      this.options.log?.warn({ err }, `LISTEN ${FILING_CHANNEL} connection lost`);
+      this.options.log?.warn({ err }, `LISTEN ${FILING_CHANNEL}, ${FOOTPRINT_CHANNEL}: connection lost`);
       retry();
     });
     client.on('notification', (message) => {

@@ -30,7 +30,7 @@ export const positionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       },
     },
     async (request) => {
-      authorize(request, 'plan:edit', { maritime: true });
+      authorize(request, 'position:write');
       const now = new Date();
       const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       let batch: ParsedBatch;

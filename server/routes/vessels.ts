@@ -12,8 +12,6 @@ import { badRequest, notFound } from '../http/problem.ts';
 import type { RouteContext } from './context.ts';
 
 const Errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
-// Vessel rosters are kept by whoever may edit sea grids: the maritime authority (and admins).
-const SEA_EDIT = { maritime: true } as const;
 
 export const vesselRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
   const openReads = config.mode === 'demo';
@@ -33,7 +31,7 @@ export const vesselRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     '/v1/vessels',
     { schema: { tags: ['vessels'], summary: 'Register a vessel (maritime authority)', body: NewVessel, response: { 201: Vessel, ...Errors } } },
     async (request, reply) => {
-      authorize(request, 'plan:edit', SEA_EDIT);
+      authorize(request, 'vessel:edit');
       const body = request.body;
       const name = validateRegisteredName(body.registeredName);
       const mmsi = body.mmsi ? validateMmsi(body.mmsi) : null;
@@ -87,12 +85,12 @@ export const vesselRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       },
     },
     async (request) => {
-      authorize(request, 'plan:edit', SEA_EDIT);
+      authorize(request, 'vessel:edit');
       const vessel = await findVessel(knex, request.params.id, { includePersonal: false });
       if (!vessel) throw notFound('vessel', request.params.id);
       const grid = await findMembershipGrid(knex, request.body.formationCode);
       if (!grid) throw badRequest('formationCode: no vessel formation or aquaculture zone in force has this code', [{ pointer: '/formationCode', message: 'not a sea grid in force' }]);
-      authorize(request, 'plan:edit', { ...SEA_EDIT, divisionCode: grid.divisionCode });
+      authorize(request, 'vessel:edit', { divisionCode: grid.divisionCode });
       const validFrom = request.body.validFrom ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       const validTo = request.body.validTo ?? null;
       if (validTo !== null && validTo < validFrom) throw badRequest('validTo is before validFrom', [{ pointer: '/validTo', message: 'before validFrom' }]);

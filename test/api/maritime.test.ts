@@ -2,7 +2,11 @@
 // the test itself (a formation and an aquaculture zone at sea off 东极) so they do not depend on the demo's sea grids,
 // which are checked on their own: the synthetic formations, zones and tracks of db/seeds/maritime.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
+import * as turf from '@turf/turf';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { tileOf } from '../../server/domain/tiles/tile-math.ts';
 import { filePartition } from '../../server/db/repositories/filings.ts';
 import { codeProfile } from '../../server/domain/codes/index.ts';
 import { MARITIME_REFERENCE_TIME } from '../../db/seeds/maritime.ts';
@@ -130,7 +134,11 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     const badName = await register({ registeredName: '浙X渔1234', mmsi: '412561003' });
     expect(badName.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/registeredName']);
     expect((await register({ registeredName: '浙普渔61001' })).statusCode).toBe(409);
-    expect((await call('POST', '/v1/vessels', 'demo-client', { registeredName: '浙普渔61009' })).statusCode).toBe(403);
+    // vessel:edit is the maritime authority's: not an API client's, an AIS feed's or a land planner's.
+    for (const key of ['demo-client', 'demo-ais', 'demo-planner']) {
+      expect((await call('POST', '/v1/vessels', key, { registeredName: '浙普渔61009' })).statusCode).toBe(403);
+    }
+    expect((await call('POST', '/v1/vessels', undefined, { registeredName: '浙普渔61009' })).statusCode).toBe(401);
   });
 
   it('shows the owner only to roles entitled to personal data', async () => {
@@ -166,6 +174,19 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     expect(row.on_land).toBe(true);
     const vessel = (await call('GET', '/v1/vessels/412561001', 'demo-client')).json();
     expect(vessel.lastPosition).toMatchObject({ lon: 122.92, lat: 29.82, onLand: false });
+  });
+
+  it('takes position reports from the maritime authority and AIS feeds only (position:write)', async () => {
+    const report = [{ mmsi: '412561021', time: minutesAgo(3), lon: 122.95, lat: 29.9 }];
+    const fromFeed = await call('POST', '/v1/positions', 'demo-ais', report);
+    expect(fromFeed.statusCode, fromFeed.body).toBe(200);
+    expect(fromFeed.json()).toMatchObject({ stored: 1 });
+    for (const key of ['demo-client', 'demo-planner', 'demo-registrar']) {
+      const refused = await call('POST', '/v1/positions', key, report);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().detail).toContain('position:write');
+    }
+    expect((await call('POST', '/v1/positions', undefined, report)).statusCode).toBe(401);
   });
 
   it('ingests CSV and NMEA, counting checksum errors', async () => {
@@ -206,5 +227,55 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     expect(mine.some((a: { vessel: { mmsi: string } }) => a.vessel.mmsi !== '412561013')).toBe(false);
     const refused = await call('POST', '/v1/vessels/412561011/formation', 'demo-maritime', { formationCode: '330903001000001' });
     expect(refused.statusCode).toBe(400);
+    // Rosters need vessel:edit: an AIS feed may report the vessel's position, not move it between formations.
+    expect((await call('POST', '/v1/vessels/412561011/formation', 'demo-ais', { formationCode })).statusCode).toBe(403);
+  });
+
+  it('keeps the formation footprint current: ingest derives it onto the version in force, and lookup, tiles and OGC follow', async () => {
+    const grid = () => call('GET', `/v1/grids/${formationCode}`, 'demo-client');
+    const before = await grid();
+    const filed = before.json();
+    // The filed footprint is a box over 122.90–122.95 E; its north-west corner is more than a buffer from the members.
+    const westOfMembers = [122.903, 29.848];
+    const between = [123.08, 29.825];
+    const seaGridsAt = async ([lon, lat]: number[]) => ((await call('GET', `/v1/lookup?lon=${lon}&lat=${lat}`)).json().seaGrids as Array<{ code: string }>).map((g) => g.code);
+    const latest = [
+      { mmsi: '412561011', time: minutesAgo(0.5), lon: 122.921, lat: 29.821 },
+      { mmsi: '412561012', time: minutesAgo(0.5), lon: 122.931, lat: 29.831 },
+      { mmsi: '412561013', time: minutesAgo(0.5), lon: 123.221, lat: 29.821 },
+    ];
+    const ingest = await call('POST', '/v1/positions', 'demo-ais', latest);
+    expect(ingest.json()).toMatchObject({ stored: 3, footprintsUpdated: [formationCode] });
+
+    const after = await grid();
+    const moved = after.json();
+    expect(moved.properties.version).toBe(filed.properties.version);
+    expect(Date.now() - Date.parse(moved.properties.footprintAt)).toBeLessThan(60_000);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    const footprint = moved.geometry as MultiPolygon;
+    for (const { lon, lat } of latest) expect(turf.booleanPointInPolygon([lon, lat], footprint)).toBe(true);
+    // Buffered by FORMATION_BUFFER_M (1852 m): a point 1.5 km north of a member is in, the old corner is out.
+    expect(turf.booleanPointInPolygon([122.921, 29.821 + 1500 / 111_320], footprint)).toBe(true);
+    expect(turf.booleanPointInPolygon(westOfMembers, footprint)).toBe(false);
+
+    // The in-memory lookup index refreshes its sea layer when it hears of the batch.
+    const deadline = Date.now() + 2_000;
+    while (!(await seaGridsAt(between)).includes(formationCode) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await seaGridsAt(between)).toContain(formationCode);
+    expect(await seaGridsAt(westOfMembers)).not.toContain(formationCode);
+    const ogc = (await call('GET', `/ogc/collections/sea-grids/items/${formationCode}`)).json();
+    expect(turf.booleanPointInPolygon(between, ogc.geometry)).toBe(true);
+    const tile = tileOf(between[0], between[1], 10);
+    const drawn = await call('GET', `/tiles/sea-grids/${tile.z}/${tile.x}/${tile.y}.mvt`);
+    expect(drawn.statusCode).toBe(200);
+    const layer = new VectorTile(new PbfReader(drawn.rawPayload)).layers['sea-grids'];
+    expect(Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties.code)).toContain(formationCode);
+
+    // Late and repeated reports cannot move a footprint; the filing record keeps the footprint as filed.
+    expect((await call('POST', '/v1/positions', 'demo-ais', latest)).json()).toMatchObject({ stored: 0, footprintsUpdated: [] });
+    const late = [{ mmsi: '412561011', time: minutesAgo(20), lon: 122.99, lat: 29.99 }];
+    expect((await call('POST', '/v1/positions', 'demo-ais', late)).json()).toMatchObject({ stored: 1, outOfOrder: 1, footprintsUpdated: [] });
+    expect((await grid()).json().properties.footprintAt).toBe(moved.properties.footprintAt);
+    expect((await call('GET', '/v1/filings/verify', 'demo-registrar')).json()).toMatchObject({ ok: true });
   });
 });

@@ -7,6 +7,8 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { loadConfig } from '../../server/config/env.ts';
 import { startService, type Service } from '../../server/start.ts';
 import { BACKENDS, createScratchDatabase } from '../support/service.ts';
+import { saveFormationFootprints } from '../../server/db/repositories/vessels.ts';
+import { bufferedHull } from '../../server/domain/maritime/footprint.ts';
 
 const TOWNSHIP = '330903001000';
 type PlanGrid = Feature<Polygon | MultiPolygon, { code: string | null; divisionCode: string }> & { id: string };
@@ -81,5 +83,40 @@ describe.runIf(BACKENDS.includes('postgresql'))('lookup replicas on postgresql',
     expect(registry.properties.name).toBe('合并测试网格');
     const inSecond = turf.pointOnFeature(second).geometry.coordinates;
     expect((await b.app.inject({ method: 'GET', url: `/v1/lookup?lon=${inSecond[0]}&lat=${inSecond[1]}` })).json().grid.code).toBe(code);
+  }, 60_000);
+
+  it('moves a formation footprint that positions sent to A derive on B within a second (NOTIFY wangge_footprint)', async () => {
+    const formationCode = (await a.app.inject({ method: 'GET', url: '/v1/vessels/412000101' })).json().formationCode as string;
+    expect(formationCode).toMatch(/^\d{15}$/);
+    // Open sea east of 朱家尖, well away from the demo formation's filed footprint.
+    const [lon, lat] = [122.705, 29.9];
+    const seaGridsOnB = async (at = [lon, lat]) =>
+      ((await b.app.inject({ method: 'GET', url: `/v1/lookup?lon=${at[0]}&lat=${at[1]}` })).json().seaGrids as Array<{ code: string }>).map((g) => g.code);
+    const within = async (at: number[], ms: number) => {
+      const started = Date.now();
+      let codes = await seaGridsOnB(at);
+      while (!codes.includes(formationCode) && Date.now() - started < ms) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        codes = await seaGridsOnB(at);
+      }
+      return codes;
+    };
+    expect(await seaGridsOnB()).not.toContain(formationCode);
+    const time = new Date(Date.now() - 30_000).toISOString();
+    const reports = [
+      { mmsi: '412000101', time, lon: 122.7, lat: 29.9 },
+      { mmsi: '412000102', time, lon: 122.71, lat: 29.905 },
+      { mmsi: '412000103', time, lon: 122.705, lat: 29.895 },
+    ];
+    const ingested = await a.app.inject({ method: 'POST', url: '/v1/positions', payload: reports, headers: { authorization: 'Bearer demo-ais' } });
+    expect(ingested.json()).toMatchObject({ stored: 3, footprintsUpdated: [formationCode] });
+    expect(await within([lon, lat], 1_000)).toContain(formationCode);
+
+    // Both instances share this process's in-process events; a footprint written with only the NOTIFY (as another
+    // machine's ingest would arrive) shows that B follows the channel itself.
+    const elsewhere: [number, number] = [122.8, 29.9];
+    await a.db.knex.transaction((trx) => saveFormationFootprints(trx, [{ code: formationCode, geometry: bufferedHull([elsewhere], 1852)! }], new Date(), 'replica-test'));
+    expect(await within(elsewhere, 1_000)).toContain(formationCode);
+    expect(await seaGridsOnB()).not.toContain(formationCode);
   }, 60_000);
 });

@@ -16,4 +16,5 @@ export const DEMO_USERS: DemoUser[] = [
   { key: 'demo-registrar', name: '舟山市网格化工作机构备案员 (demo)', role: 'city_registrar', scopePrefix: '3309' },
   { key: 'demo-maritime', name: '舟山市海洋与渔业局 (demo)', role: 'maritime_authority', scopePrefix: '3309' },
   { key: 'demo-client', name: '12345热线系统 (demo)', role: 'api_client', scopePrefix: '' },
+  { key: 'demo-ais', name: '舟山渔船AIS岸基站数据接入 (demo)', role: 'ais_feed', scopePrefix: '' },
 ];

@@ -7,6 +7,7 @@ export const ROLES = [
   'city_registrar',
   'maritime_authority',
   'api_client',
+  'ais_feed',
   'public',
   'admin',
 ] as const;
@@ -31,7 +32,11 @@ export type Action =
   | 'plan:edit'
   | 'plan:review'
   | 'plan:file'
-  | 'audit:read';
+  | 'audit:read'
+  /** register vessels and keep formation and aquaculture rosters */
+  | 'vessel:edit'
+  /** send position reports (AIS feeds, the maritime authority's own uploads) */
+  | 'position:write';
 
 export interface Target {
   /** Division code (12 digits) the resource belongs to: the plan's township, the grid's division. */
@@ -70,5 +75,9 @@ export function may(principal: Principal, action: Action, target: Target = {}, o
       return role === 'city_registrar' && inScope(principal, target);
     case 'audit:read':
       return ['county_reviewer', 'city_registrar'].includes(role) && inScope(principal, target);
+    case 'vessel:edit':
+      return role === 'maritime_authority' && inScope(principal, target);
+    case 'position:write':
+      return role === 'maritime_authority' || role === 'ais_feed';
   }
 }

@@ -11,6 +11,8 @@ const reviewer = principal('county_reviewer', '330903');
 const registrar = principal('city_registrar', '3309');
 const maritime = principal('maritime_authority', '3309');
 const client = principal('api_client', '');
+const aisFeed = principal('ais_feed', '');
+const ningboMaritime = principal('maritime_authority', '3302');
 const anonymous = principal('public', '', 'anon');
 
 type Row = [Principal, Action, { divisionCode?: string; maritime?: boolean; createdBy?: string }, boolean];
@@ -41,6 +43,24 @@ const TABLE: Row[] = [
   [anonymous, 'personal:read', {}, false],
   [planner, 'personal:read', { divisionCode: SHENJIAMEN }, true],
   [planner, 'personal:read', { divisionCode: DINGHAI_VILLAGE }, false],
+  // Vessel rosters: the maritime authority within its city; position reports: the authority and AIS feeds.
+  [maritime, 'vessel:edit', {}, true],
+  [maritime, 'vessel:edit', { divisionCode: SHENJIAMEN }, true],
+  [ningboMaritime, 'vessel:edit', { divisionCode: SHENJIAMEN }, false],
+  [planner, 'vessel:edit', {}, false],
+  [client, 'vessel:edit', {}, false],
+  [aisFeed, 'vessel:edit', {}, false],
+  [maritime, 'position:write', {}, true],
+  [aisFeed, 'position:write', {}, true],
+  [client, 'position:write', {}, false],
+  [planner, 'position:write', {}, false],
+  [registrar, 'position:write', {}, false],
+  [anonymous, 'position:write', {}, false],
+  [aisFeed, 'lookup', {}, true],
+  [aisFeed, 'registry:read', {}, true],
+  [aisFeed, 'personal:read', {}, false],
+  [aisFeed, 'plan:edit', { divisionCode: SHENJIAMEN, maritime: true }, false],
+  [aisFeed, 'plan:read', { divisionCode: SHENJIAMEN }, false],
 ];
 
 describe('may', () => {
