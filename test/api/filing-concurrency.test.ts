@@ -1,6 +1,7 @@
-// Filings and grid code allocation under concurrency, on both backends: two registrars filing the same township at
-// once (one wins, the other is told the partition changed), two townships filed at once (both land, the hash chain
-// stays whole) and two raw filings racing for codes in the same village (never the same code twice).
+// Filings, edits and grid code allocation under concurrency, on both backends: two registrars filing the same
+// township at once (one wins, the other is told the partition changed), two edits racing with one If-Match (one
+// lands, the other gets 412), two townships filed at once (both land, the hash chain stays whole) and two raw
+// filings racing for codes in the same village (never the same code twice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { createUserWithKey } from '../../server/db/repositories/users.ts';
@@ -104,6 +105,22 @@ describe.each(BACKENDS)('concurrent filing on %s', (backend) => {
     expect(await codesOf(TOWNSHIPS.west)).toEqual([...allocated].sort());
     const loserId = loser === a ? first.id : second.id;
     expect((await call('GET', `/v1/plans/${loserId}`, 'planner')).json().status).toBe('approved');
+  });
+
+  it('lets only one of two edits raced with the same If-Match through; the other gets 412 and changes nothing', async () => {
+    const created = await call('POST', '/v1/plans', 'planner', { townshipCode: TOWNSHIPS.west, trigger: 'other', triggerNote: '并发编辑', start: 'filed' });
+    const id = created.json().id as string;
+    const etag = created.headers.etag as string;
+    const [south, north] = partition('west', 30.308);
+    const [a, b] = await Promise.all([
+      call('POST', `/v1/plans/${id}/grids`, 'planner', feature('west', south, 7), etag),
+      call('POST', `/v1/plans/${id}/grids`, 'planner', feature('west', north, 8), etag),
+    ]);
+    expect([a.statusCode, b.statusCode].sort(), `${a.body}\n${b.body}`).toEqual([201, 412]);
+    const plan = (await call('GET', `/v1/plans/${id}`, 'planner')).json();
+    expect(plan.version).toBe(2);
+    const names = (await call('GET', `/v1/plans/${id}/grids`, 'planner')).json().features.map((f: { properties: { name: string } }) => f.properties.name);
+    expect(names.filter((n: string) => n === '并发测试网格8' || n === '并发测试网格9')).toHaveLength(1);
   });
 
   it('files two townships raced at once and keeps the filing chain whole and ordered', async () => {
