@@ -190,9 +190,16 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
   });
 
   it('ingests CSV and NMEA, counting checksum errors', async () => {
-    const csv = `mmsi,time,lon,lat,sog,cog\n412561002,${minutesAgo(4)},122.93,29.83,3.5,180\n412561002,${minutesAgo(2)},122.93,abc,3.5,180\n`;
+    const [first, second] = [minutesAgo(4), minutesAgo(3)];
+    const csv = `mmsi,time,lon,lat,sog,cog\n412561002,${first},122.93,29.83,3.5,180\n412561002,${minutesAgo(2)},122.93,abc,3.5,180\n412561002,${second},122.931,-29.83e0,,\n`;
     const fromCsv = (await call('POST', '/v1/positions', 'demo-maritime', csv, 'text/csv')).json();
-    expect(fromCsv).toMatchObject({ received: 2, stored: 1, rejected: [{ row: 3, pointer: 'lat' }] });
+    expect(fromCsv).toMatchObject({ received: 3, stored: 2, rejected: [{ row: 3, pointer: 'lat' }] });
+    // Stored exactly as sent, to the millisecond and the last bit, nulls as nulls (binary COPY on PostgreSQL).
+    const rows = await service.db.knex('vessel_positions').where({ mmsi: '412561002' }).orderBy('time').select('time', 'lon', 'lat', 'sog', 'cog', 'on_land');
+    expect(rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() }))).toEqual([
+      { time: first, lon: 122.93, lat: 29.83, sog: 3.5, cog: 180, on_land: false },
+      { time: second, lon: 122.931, lat: -29.83, sog: null, cog: null, on_land: false },
+    ]);
     const nmea = '!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\n!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n';
     const fromNmea = (await call('POST', '/v1/positions', 'demo-maritime', nmea, 'text/plain')).json();
     expect(fromNmea).toMatchObject({ received: 2, stored: 1, checksumErrors: 1 });

@@ -29,6 +29,19 @@ describe('position batches', () => {
     expect(batch.reports[0]).toMatchObject({ mmsi: '412345678', lon: 122.4, sog: 1, cog: 2 });
     expect(batch.rejected).toEqual([{ row: 3, pointer: 'time', message: expect.any(String) }]);
   });
+  it('reads CSV columns in any order, with sog and cog optional, a BOM, CRLF, blank lines and padded values', () => {
+    const batch = parsePositionCsv('\uFEFFlat, LON ,time,mmsi\r\n29.9,122.4,2024-05-01T15:00:00.250+08:00, 412345678 \r\n\r\n30,122,2024-05-01T07:00:00Z,4123\r\n', NOW);
+    expect(batch.received).toBe(2);
+    expect(batch.reports).toEqual([{ mmsi: '412345678', time: new Date('2024-05-01T07:00:00.250Z'), lon: 122.4, lat: 29.9, sog: null, cog: null }]);
+    expect(batch.rejected).toEqual([{ row: 4, pointer: 'mmsi', message: 'MMSI must be 9 digits' }]);
+  });
+  it('rejects a CSV row with too few or too many values, naming its row', () => {
+    const batch = parsePositionCsv('mmsi,time,lon,lat\n412345678,2024-05-01T07:00:00Z,122.4\n412345678,2024-05-01T07:00:00Z,122.4,29.9,7\n', NOW);
+    expect(batch.rejected).toEqual([
+      { row: 2, pointer: 'row', message: '3 values for 4 columns' },
+      { row: 3, pointer: 'row', message: '5 values for 4 columns' },
+    ]);
+  });
   it('refuses a CSV without the required header', () => {
     expect(parsePositionCsv('a,b\n1,2', NOW).rejected[0].pointer).toBe('mmsi,time,lon,lat');
   });
