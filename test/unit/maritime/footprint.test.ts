@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import * as turf from '@turf/turf';
 import { bufferedHull, distanceToPolygonM, formationFootprint } from '../../../server/domain/maritime/footprint.ts';
 import { currentAlerts, DEFAULT_ALERTS, type FormationState } from '../../../server/domain/maritime/alerts.ts';
-import { FormationTracker } from '../../../server/domain/maritime/tracker.ts';
 
 const NOW = Date.parse('2024-05-01T08:00:00Z');
 const vessel = (n: number) => ({ id: String(n), mmsi: `41200000${n}`, registeredName: `浙普渔6411${n}` });
@@ -70,18 +69,5 @@ describe('alerts', () => {
   it('says nothing about a zone member inside its zone', () => {
     const alerts = currentAlerts([], [zone], [{ vessel: vessel(9), position: at(122.8, 29.9) }], { now: NOW, ...DEFAULT_ALERTS });
     expect(alerts).toEqual([]);
-  });
-});
-
-describe('FormationTracker', () => {
-  it('recomputes only formations whose members moved, ignoring older reports', () => {
-    const tracker = new FormationTracker([{ formationCode: 'F1', mmsi: '412000001' }, { formationCode: 'F2', mmsi: '412000002' }]);
-    const options = { now: NOW, freshnessMs: 30 * 60_000, bufferM: 500 };
-    expect(tracker.refresh(options).sort()).toEqual(['F1', 'F2']);
-    tracker.observe({ mmsi: '412000001', time: new Date(NOW), lon: 122.4, lat: 29.9, sog: null, cog: null });
-    tracker.observe({ mmsi: '412000001', time: new Date(NOW - 60_000), lon: 123, lat: 31, sog: null, cog: null });
-    expect(tracker.refresh(options)).toEqual(['F1']);
-    expect(turf.booleanPointInPolygon([122.4, 29.9], tracker.footprints.get('F1')!.geometry!)).toBe(true);
-    expect(tracker.footprints.get('F2')!.geometry).toBeNull();
   });
 });
