@@ -37,7 +37,7 @@ export interface WanggeWindow {
       loaded(): boolean;
       areTilesLoaded(): boolean;
     };
-    editor: { state: { features: { id: string; properties: Record<string, unknown> }[]; selection: string[] } };
+    editor: { state: { features: { id: string; properties: Record<string, unknown> }[]; selection: string[]; past: unknown[] } };
   };
 }
 

@@ -1,13 +1,13 @@
 // The editor: loads the product's own data onto the map, mounts the panels and wires the draft editor to validation.
 import { bbox, booleanPointInPolygon, centroid } from '@turf/turf';
-import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { apiKey, setApiKey } from './api/auth.ts';
-import { ApiError, api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
-import { localFindings } from './edit/checks.ts';
+import { api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { VertexIndex } from './edit/snapping.ts';
+import { DraftValidator } from './edit/validator.ts';
 import type { DraftProperties, EditError, EditorState } from './edit/state.ts';
 import { language, onLanguageChange, setLanguage, t, translateDom } from './i18n/index.ts';
 import { externalBasemap, externalBasemapUrl, ownStyle } from './map/basemap.ts';
@@ -87,6 +87,16 @@ const plan = new PlanSession(
   },
   apiKey(),
 );
+const validator = new DraftValidator({
+  features: () => editor?.state.features ?? [],
+  township: () => ui.township,
+  townshipGeometry: (code) => data.divisionGeometry.get(code) ?? null,
+  show: (view) => {
+    setSourceData(map, 'findings', { type: 'FeatureCollection', features: [] });
+    ui.validation = view;
+    renderFindings();
+  },
+});
 const sea = new SeaWatch(map, element('alerts-panel'), () => renderLegend(element('legend-panel'), sea.formations));
 
 function divisionName(code: string): string {
@@ -155,7 +165,7 @@ function chooseTownship(code: string): void {
   plan.render();
   void plan.loadList();
   renderSuggestion();
-  scheduleValidation();
+  validator.request();
 }
 
 function renderFindings(): void {
@@ -236,52 +246,6 @@ async function chooseRole(key: string | null): Promise<void> {
   await Promise.all([plan.setKey(key), sea.setKey(key, data.grids)]);
 }
 
-// --- validation after every edit: local checks at once, the server's rule report when the route exists ---
-let validationTimer: ReturnType<typeof setTimeout> | undefined;
-let validationRun = 0;
-
-function scheduleValidation(): void {
-  clearTimeout(validationTimer);
-  validationTimer = setTimeout(() => void validate(), 250);
-}
-
-async function validate(): Promise<void> {
-  if (!editor) return;
-  const run = ++validationRun;
-  const features = editor.state.features;
-  const township = ui.township ? (data.divisionGeometry.get(ui.township) ?? null) : null;
-  const local = localFindings(features, township);
-  setSourceData(map, 'findings', { type: 'FeatureCollection', features: [] });
-  if (features.length === 0) {
-    ui.validation = { status: 'idle' };
-    renderFindings();
-    return;
-  }
-  if (!ui.township) {
-    ui.validation = { status: 'done', local, report: null, notice: 'validation.noDivision' };
-    renderFindings();
-    return;
-  }
-  ui.validation = { status: 'running', local };
-  renderFindings();
-  const collection: FeatureCollection = {
-    type: 'FeatureCollection',
-    features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, parentCode: null } })),
-  };
-  let view: ValidationView;
-  try {
-    const result = await api.validate({ divisionCode: ui.township, features: collection });
-    view = result.available
-      ? { status: 'done', local, report: result.value, notice: null }
-      : { status: 'done', local, report: null, notice: 'validation.unavailable' };
-  } catch (error) {
-    view = { status: 'done', local, report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
-  }
-  if (run !== validationRun) return;
-  ui.validation = view;
-  renderFindings();
-}
-
 // --- editing actions, from the toolbar and the keyboard ---
 function run(action: ShortcutAction): void {
   if (!editor) return;
@@ -334,7 +298,7 @@ function startEditor(): DraftEditor {
       renderSuggestion();
       if (state.features !== lastFeatures) {
         lastFeatures = state.features;
-        scheduleValidation();
+        validator.request();
       }
     },
     onToolChange: (tool) => {

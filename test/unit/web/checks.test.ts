@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MultiPoint, Polygon } from 'geojson';
-import { localFindings } from '../../../web/src/edit/checks.ts';
+import { LocalChecks } from '../../../web/src/edit/checks.ts';
 import { applyEdit, emptyDraft } from '../../../web/src/edit/state.ts';
 import { polygonOf } from './draft-fixture.ts';
 
@@ -17,7 +17,9 @@ function draftOf(...geometries: Polygon[]) {
   return geometries.reduce((state, geometry) => applyEdit(state, { type: 'add', geometry }).state, emptyDraft()).features;
 }
 
-describe('localFindings', () => {
+const localFindings: LocalChecks['findings'] = (features, area) => new LocalChecks().findings(features, area);
+
+describe('local checks', () => {
   it('reports a bow-tie as a self-intersection at its crossing, in both languages, and keeps the geometry as drawn', () => {
     const draft = draftOf(bowTie);
     const [finding] = localFindings(draft, township);
@@ -40,5 +42,18 @@ describe('localFindings', () => {
 
   it('skips the township test when the township is not known yet', () => {
     expect(localFindings(draftOf(polygonOf('apart')), null)).toEqual([]);
+  });
+
+  it('checks again only the grids an edit changed, and everything when the township changes', () => {
+    const checks = new LocalChecks();
+    const start = applyEdit(applyEdit(emptyDraft(), { type: 'add', geometry: polygonOf('apart') }).state, { type: 'add', geometry: polygonOf('west') }).state;
+    const first = checks.findings(start.features, township);
+    expect(first.map((f) => f.codes)).toEqual([['d1']]);
+    // Reshape the inside grid into a bow-tie: the outside grid's finding is the very same object, the bow-tie is new.
+    const reshaped = applyEdit(start, { type: 'reshape', id: 'd2', geometry: bowTie }).state;
+    const second = checks.findings(reshaped.features, township);
+    expect(second.map((f) => f.ruleId)).toEqual(['topology.within-division', 'geometry.self-intersection']);
+    expect(second[0]).toBe(first[0]);
+    expect(checks.findings(reshaped.features, null).map((f) => f.ruleId)).toEqual(['geometry.self-intersection']);
   });
 });

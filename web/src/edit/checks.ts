@@ -14,33 +14,54 @@ function message(key: MessageKey, params: Record<string, string | number>): Find
 
 /**
  * Findings for self-intersecting draft grids and for parts lying outside the township, with the geometry to zoom to.
- * @example localFindings(state.features, township.geometry).map((f) => f.ruleId) // ['geometry.self-intersection']
+ * Each grid is checked once while it and the township stay as they are: the reducer keeps an unedited grid as the
+ * same object, so after an edit only the grids it touched are clipped against the township again.
+ * @example new LocalChecks().findings(state.features, township.geometry).map((f) => f.ruleId) // ['geometry.self-intersection']
  */
-export function localFindings(features: DraftFeature[], township: Polygon | MultiPolygon | null): Finding[] {
-  const findings: Finding[] = [];
-  for (const feature of features) {
-    const crossings = kinks(feature);
-    if (crossings.features.length > 0) {
-      findings.push({
+export class LocalChecks {
+  private byGrid = new WeakMap<DraftFeature, Finding[]>();
+  private township: Polygon | MultiPolygon | null = null;
+
+  findings(features: DraftFeature[], township: Polygon | MultiPolygon | null): Finding[] {
+    if (township !== this.township) {
+      this.byGrid = new WeakMap();
+      this.township = township;
+    }
+    return features.flatMap((feature) => {
+      let found = this.byGrid.get(feature);
+      if (!found) {
+        found = gridFindings(feature, township);
+        this.byGrid.set(feature, found);
+      }
+      return found;
+    });
+  }
+}
+
+function gridFindings(feature: DraftFeature, township: Polygon | MultiPolygon | null): Finding[] {
+  const crossings = kinks(feature);
+  if (crossings.features.length > 0) {
+    // Clipping an invalid ring against the township would report noise.
+    return [
+      {
         ruleId: 'geometry.self-intersection',
         severity: 'error',
         message: message('local.selfIntersection', { name: feature.properties.name, count: crossings.features.length }),
         codes: [feature.id],
         geometry: { type: 'MultiPoint', coordinates: crossings.features.map((p) => p.geometry.coordinates) },
-      });
-      continue; // clipping an invalid ring against the township would report noise
-    }
-    if (!township) continue;
-    const outside = difference(featureCollection([turfFeature(feature.geometry), turfFeature(township)]));
-    if (outside && area(outside) > OUTSIDE_TOLERANCE_M2) {
-      findings.push({
-        ruleId: 'topology.within-division',
-        severity: 'error',
-        message: message('local.outsideDivision', { name: feature.properties.name }),
-        codes: [feature.id],
-        geometry: outside.geometry,
-      });
-    }
+      },
+    ];
   }
-  return findings;
+  if (!township) return [];
+  const outside = difference(featureCollection([turfFeature(feature.geometry), turfFeature(township)]));
+  if (!outside || area(outside) <= OUTSIDE_TOLERANCE_M2) return [];
+  return [
+    {
+      ruleId: 'topology.within-division',
+      severity: 'error',
+      message: message('local.outsideDivision', { name: feature.properties.name }),
+      codes: [feature.id],
+      geometry: outside.geometry,
+    },
+  ];
 }

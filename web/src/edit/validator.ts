@@ -1,0 +1,49 @@
+// Validation after every edit of the draft: local checks at once, then the server's rule report for the draft's
+// township. Started without delay; edits made while a report is on its way are checked right after it.
+import type { FeatureCollection } from 'geojson';
+import { ApiError, api } from '../api/client.ts';
+import type { ValidationView } from '../ui/validation-panel.ts';
+import { LocalChecks } from './checks.ts';
+import type { Areal } from './geometry.ts';
+import { LatestOnly } from './latest-only.ts';
+import type { DraftFeature } from './state.ts';
+
+export interface ValidatorHost {
+  features(): DraftFeature[];
+  township(): string | null;
+  townshipGeometry(code: string): Areal | null;
+  show(view: ValidationView): void;
+}
+
+export class DraftValidator {
+  private readonly runner = new LatestOnly((superseded) => this.validate(superseded));
+  private readonly checks = new LocalChecks();
+
+  constructor(private readonly host: ValidatorHost) {}
+
+  request(): void {
+    this.runner.request();
+  }
+
+  private async validate(superseded: () => boolean): Promise<void> {
+    const { host } = this;
+    const features = host.features();
+    const township = host.township();
+    const local = this.checks.findings(features, township ? host.townshipGeometry(township) : null);
+    if (features.length === 0) return host.show({ status: 'idle' });
+    if (!township) return host.show({ status: 'done', local, report: null, notice: 'validation.noDivision' });
+    host.show({ status: 'running', local });
+    const collection: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, parentCode: null } })),
+    };
+    let view: ValidationView;
+    try {
+      const result = await api.validate({ divisionCode: township, features: collection });
+      view = result.available ? { status: 'done', local, report: result.value, notice: null } : { status: 'done', local, report: null, notice: 'validation.unavailable' };
+    } catch (error) {
+      view = { status: 'done', local, report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
+    }
+    if (!superseded()) host.show(view);
+  }
+}
