@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { LineString } from '../schemas/geojson.ts';
@@ -10,16 +11,14 @@ import {
   deletePlanGrids,
   insertPlanGrids,
   listPlans,
-  mergedGeometry,
   planDiff,
   planGrids,
   replacePlanGrid,
-  splitGeometry,
   type PlanGridInput as PlanGridRecord,
   type PlanRecord,
 } from '../db/repositories/plans.ts';
-import { createPlan, editPlan, planEtag, transitionPlan, visiblePlan } from '../workflow/plans.ts';
-import { ProblemError, invalidParameter, notFound } from '../http/problem.ts';
+import { createPlan, editPlan, mergePlanGrids, planEtag, splitPlanGrid, transitionPlan, visiblePlan } from '../workflow/plans.ts';
+import { ProblemError, notFound } from '../http/problem.ts';
 import type { RouteContext } from './context.ts';
 
 const PlanParams = Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) });
@@ -29,7 +28,13 @@ const Errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Pr
 
 const view = (plan: PlanRecord) => ({ ...plan, allowedTransitions: allowedTransitions(plan.status) });
 
-// Fastify's ajv coerces a JSON null to "" where a schema allows a string or null, so empty means absent here.
+/** Answers an edit with the plan as it is now and the ETag of its new version. */
+function edited(reply: FastifyReply, plan: PlanRecord) {
+  reply.header('etag', planEtag(plan));
+  return view(plan);
+}
+
+// An empty code or parentCode means absent, as null does.
 function toRecord(feature: Static<typeof PlanGridInput>): PlanGridRecord {
   const p = feature.properties;
   return {
@@ -110,8 +115,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         checkDivision(current, request.body.properties.divisionCode, '/properties/divisionCode');
         return { added: await insertPlanGrids(trx, current.id, [toRecord(request.body)]) };
       }, config);
-      reply.code(201).header('etag', planEtag(plan));
-      return view(plan);
+      return edited(reply.code(201), plan);
     },
   );
 
@@ -124,8 +128,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         if (!(await replacePlanGrid(trx, current.id, request.params.gridId, toRecord(request.body)))) throw notFound('plan grid', request.params.gridId);
         return { updated: request.params.gridId };
       }, config);
-      reply.header('etag', planEtag(plan));
-      return view(plan);
+      return edited(reply, plan);
     },
   );
 
@@ -137,8 +140,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         if (!(await deletePlanGrids(trx, current.id, [request.params.gridId]))) throw notFound('plan grid', request.params.gridId);
         return { deleted: request.params.gridId };
       }, config);
-      reply.header('etag', planEtag(plan));
-      return view(plan);
+      return edited(reply, plan);
     },
   );
 
@@ -156,22 +158,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     },
     async (request, reply) => {
       const { gridId, line, names } = request.body;
-      const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.split', async (trx, current) => {
-        const source = (await planGrids(trx, current.id)).find((g) => g.id === gridId);
-        if (!source) throw notFound('plan grid', gridId);
-        const pieces = await splitGeometry(trx, current.id, gridId, line);
-        if (!pieces || pieces.length < 2) throw invalidParameter('line', 'the line does not cut the grid into pieces; draw it across the grid from edge to edge');
-        await deletePlanGrids(trx, current.id, [gridId]);
-        const { code: _retired, planGridId: _id, status: _status, ...rest } = source.properties;
-        const added = await insertPlanGrids(
-          trx,
-          current.id,
-          pieces.map((geometry, i) => ({ ...rest, code: i === 0 ? source.properties.code : null, name: names?.[i] ?? `${rest.name}-${i + 1}`, households: null, geometry })),
-        );
-        return { split: gridId, into: added };
-      }, config);
-      reply.header('etag', planEtag(plan));
-      return view(plan);
+      return edited(reply, await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.split', (trx, current) => splitPlanGrid(trx, current, gridId, line, names), config));
     },
   );
 
@@ -189,31 +176,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     },
     async (request, reply) => {
       const { gridIds, name } = request.body;
-      const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.merge', async (trx, current) => {
-        const grids = (await planGrids(trx, current.id)).filter((g) => gridIds.includes(g.id));
-        const geometry = await mergedGeometry(trx, current.id, gridIds);
-        if (!geometry || grids.length !== gridIds.length) throw invalidParameter('gridIds', 'every grid id must belong to this plan');
-        const first = grids[0].properties;
-        await deletePlanGrids(trx, current.id, gridIds);
-        const [merged] = await insertPlanGrids(trx, current.id, [
-          {
-            code: null,
-            name: name ?? first.name,
-            kind: first.kind,
-            subkind: first.subkind,
-            divisionCode: first.divisionCode,
-            parentCode: first.parentCode,
-            households: null,
-            population: grids.reduce((s, g) => s + g.properties.population, 0),
-            managingUnits: first.managingUnits,
-            staff: first.staff,
-            geometry,
-          },
-        ]);
-        return { merged: gridIds, into: merged };
-      }, config);
-      reply.header('etag', planEtag(plan));
-      return view(plan);
+      return edited(reply, await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.merge', (trx, current) => mergePlanGrids(trx, current, gridIds, name), config));
     },
   );
 

@@ -1,6 +1,7 @@
 // The plan workflow: the township drafts and edits, the county approves or returns, the city files (备案).
 // Every step checks role and scope, the plan's version (If-Match) and its status, revalidates, and is audited.
 import type { Knex } from 'knex';
+import type { LineString } from 'geojson';
 import type { Principal } from '../domain/access/roles.ts';
 import { may } from '../domain/access/roles.ts';
 import { allowedTransitions, isEditable, nextStatus, type PlanTransition, type PlanTrigger } from '../domain/plans/status.ts';
@@ -12,8 +13,12 @@ import { filePartition, type FilingRecord } from '../db/repositories/filings.ts'
 import {
   claimVersion,
   createPlan as insertPlan,
+  deletePlanGrids,
   findPlan,
+  insertPlanGrids,
+  mergedGeometry,
   planGrids,
+  splitGeometry,
   StalePlan,
   updatePlanFields,
   type PlanComment,
@@ -183,6 +188,48 @@ export async function transitionPlan(
   });
   if (filing) announceFilingLanded({ number: filing.number, townshipCode: plan.townshipCode });
   return { plan: (await findPlan(knex, id))!, filing };
+}
+
+/** Cuts a grid of the plan by a line: the first piece keeps the code, the others get new ones when filed. */
+export async function splitPlanGrid(trx: Knex.Transaction, plan: PlanRecord, gridId: string, line: LineString, names?: string[]) {
+  const source = (await planGrids(trx, plan.id)).find((g) => g.id === gridId);
+  if (!source) throw notFound('plan grid', gridId);
+  const pieces = await splitGeometry(trx, plan.id, gridId, line);
+  if (!pieces || pieces.length < 2) throw invalidParameter('line', 'the line does not cut the grid into pieces; draw it across the grid from edge to edge');
+  await deletePlanGrids(trx, plan.id, [gridId]);
+  const { code, planGridId: _id, status: _status, ...rest } = source.properties;
+  // Households are recounted from the stored points inside each piece.
+  const added = await insertPlanGrids(
+    trx,
+    plan.id,
+    pieces.map((geometry, i) => ({ ...rest, code: i === 0 ? code : null, name: names?.[i] ?? `${rest.name}-${i + 1}`, households: null, geometry })),
+  );
+  return { split: gridId, into: added };
+}
+
+/** Dissolves grids of the plan into one that takes the first grid's attributes and gets a new code when filed. */
+export async function mergePlanGrids(trx: Knex.Transaction, plan: PlanRecord, gridIds: string[], name?: string) {
+  const grids = (await planGrids(trx, plan.id)).filter((g) => gridIds.includes(g.id));
+  const geometry = await mergedGeometry(trx, plan.id, gridIds);
+  if (!geometry || grids.length !== gridIds.length) throw invalidParameter('gridIds', 'every grid id must belong to this plan');
+  const first = grids[0].properties;
+  await deletePlanGrids(trx, plan.id, gridIds);
+  const [merged] = await insertPlanGrids(trx, plan.id, [
+    {
+      code: null,
+      name: name ?? first.name,
+      kind: first.kind,
+      subkind: first.subkind,
+      divisionCode: first.divisionCode,
+      parentCode: first.parentCode,
+      households: null,
+      population: grids.reduce((sum, g) => sum + g.properties.population, 0),
+      managingUnits: first.managingUnits,
+      staff: first.staff,
+      geometry,
+    },
+  ]);
+  return { merged: gridIds, into: merged };
 }
 
 /** Submission is refused while errors remain; every kind of warning needs a written justification. */
