@@ -78,26 +78,15 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const context: RouteContext = { knex: db.knex, backend: db.backend, config };
-  await app.register(healthRoutes, context);
-  await app.register(divisionRoutes, context);
-  await app.register(gridRoutes, context);
-  await app.register(islandRoutes, context);
-  await app.register(validateRoutes, context);
-  await app.register(planRoutes, context);
-  await app.register(filingRoutes, context);
-  await app.register(tileRoutes, context);
-  await app.register(ogcRoutes, context);
   const lookup = new LookupService({ knex: db.knex, backend: db.backend, engine: config.lookupEngine, connectionString: db.connectionString, log: app.log });
   await lookup.start();
   app.addHook('onClose', () => lookup.stop());
   await app.register(lookupRoutes, { ...context, lookup });
-  await app.register(suggestRoutes, context);
-  await app.register(jobRoutes, context);
-  await app.register(noticeRoutes, context);
-  await app.register(transferRoutes, context);
-  await app.register(vesselRoutes, context);
-  await app.register(positionRoutes, context);
-  await app.register(alertRoutes, context);
+  const routes = [
+    healthRoutes, divisionRoutes, gridRoutes, islandRoutes, validateRoutes, planRoutes, filingRoutes, tileRoutes, ogcRoutes,
+    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes,
+  ];
+  for (const plugin of routes) await app.register(plugin, context);
 
   if (existsSync(WEB_DIST)) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
   return app;
