@@ -75,6 +75,15 @@ describe('sea grids', () => {
     expect(overlaps.map((f) => f.codes)).toEqual([[1, 2]]);
   });
 
+  it('leave vessel formations alone: their footprint follows the vessels, over land or across each other', async () => {
+    const input = partitionInput('sea.geojson');
+    const asFormations = new Set(['海上网格A', '海上网格B', '海上网格C']);
+    const features = input.features.map((f) => (asFormations.has(String(f.properties?.name)) ? { ...f, properties: { ...f.properties, subkind: 'vessel_formation' } } : f));
+    const ruleIds = (await validatePartition({ ...input, features })).findings.map((f) => f.ruleId);
+    expect(ruleIds).not.toContain('topology.shoreline');
+    expect(ruleIds).not.toContain('topology.maritime_overlap');
+  });
+
   it('flags grid B too when the shoreline tolerance is 1 m', async () => {
     const input = partitionInput('sea.geojson');
     const strict = { ...input.ruleSet, topology: { ...input.ruleSet.topology, shorelineToleranceM: 1 } };

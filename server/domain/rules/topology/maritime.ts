@@ -1,4 +1,6 @@
-// Sea grids stay off land (up to the shoreline tolerance) and do not overlap sea grids of their own subkind.
+// Fixed sea grids (aquaculture and offshore operation zones) stay off land (up to the shoreline tolerance) and do not
+// overlap sea grids of their own subkind. A vessel formation's footprint is not drawn but derived from where its
+// vessels are (position ingest rewrites it), so these rules do not hold it to a shape it cannot keep.
 import * as turf from '@turf/turf';
 import type { Polygon } from 'geojson';
 import type { Finding } from '../../../schemas/resources.ts';
@@ -7,7 +9,8 @@ import type { Area, ProposedGrid } from '../input.ts';
 import { areaM2, bboxIndex, bboxOf, intersection, splitParts } from './overlay.ts';
 
 type SeaGrid = ProposedGrid & { geometry: Area };
-const seaGrids = (ctx: RuleContext) => ctx.grids.filter((g): g is SeaGrid => g.kind === 'maritime' && g.geometry !== null);
+const seaGrids = (ctx: RuleContext) =>
+  ctx.grids.filter((g): g is SeaGrid => g.kind === 'maritime' && g.subkind !== 'vessel_formation' && g.geometry !== null);
 
 /**
  * A piece of land inside a sea grid counts when it is wider than the tolerance, i.e. it survives an inward buffer
