@@ -32,6 +32,7 @@ import { transferRoutes } from './routes/transfer.ts';
 import { vesselRoutes } from './routes/vessels.ts';
 import { positionRoutes } from './routes/positions.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { keyRoutes } from './routes/keys.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -84,7 +85,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(lookupRoutes, { ...context, lookup });
   const routes = [
     healthRoutes, divisionRoutes, gridRoutes, islandRoutes, validateRoutes, planRoutes, filingRoutes, tileRoutes, ogcRoutes,
-    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes,
+    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes,
   ];
   for (const plugin of routes) await app.register(plugin, context);
 

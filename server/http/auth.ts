@@ -9,6 +9,12 @@ import { ProblemError } from './problem.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** SHA-256 of the API key the request came with; null for the public */
+    keySha256: string | null;
+  }
+  interface FastifyInstance {
+    /** Requests counted for a key since the last flush to the database. */
+    pendingKeyUsage(keySha256: string): number;
   }
 }
 
@@ -33,8 +39,11 @@ export function registerAuthentication(app: FastifyInstance, knex: Knex): void {
 
   // Fastify forbids object defaults on decorators (they would be shared); every request starts anonymous instead.
   app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('keySha256', null);
+  app.decorate('pendingKeyUsage', (keySha256: string) => usage.get(keySha256) ?? 0);
   app.addHook('onRequest', async (request) => {
     request.principal = ANONYMOUS;
+    request.keySha256 = null;
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -47,6 +56,7 @@ export function registerAuthentication(app: FastifyInstance, knex: Knex): void {
     }
     if (!entry.principal) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'Unknown or revoked API key', [{ pointer: 'Authorization', message: 'unknown key' }]);
     request.principal = entry.principal;
+    request.keySha256 = hash;
     usage.set(hash, (usage.get(hash) ?? 0) + 1);
   });
 }

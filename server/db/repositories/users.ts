@@ -21,6 +21,12 @@ export async function recordKeyUsage(knex: Knex, increments: Map<string, number>
   for (const [keySha256, n] of increments) await knex('api_keys').where({ key_sha256: keySha256 }).increment('usage_count', n);
 }
 
+/** A key's stored usage count and when it was issued. */
+export async function keyUsage(knex: Knex, keySha256: string): Promise<{ usageCount: number; createdAt: string } | null> {
+  const row = await knex('api_keys').select('usage_count', 'created_at').where({ key_sha256: keySha256 }).first();
+  return row ? { usageCount: Number(row.usage_count), createdAt: new Date(row.created_at).toISOString() } : null;
+}
+
 export async function createUserWithKey(
   knex: Knex,
   user: { name: string; role: Role; scopePrefix: string },
