@@ -3,12 +3,12 @@
 // sides move the same vertices, so the tiling is kept), clip to the division part where needed, then node
 // every boundary so neighbours and the division share vertex sequences.
 import { featureCollection, intersect, multiPolygon, polygon } from '@turf/turf';
-import { cellsToMultiPolygon } from 'h3-js';
+import { cellToBoundary, cellsToMultiPolygon } from 'h3-js';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { nodeBoundaries } from '../geometry/noding.ts';
-import type { AreaGeometry } from './types.ts';
+import type { AreaGeometry, HouseholdBand, HouseholdPoint } from './types.ts';
 import type { Assignment } from './regions.ts';
-import type { UnitGraph } from './units.ts';
+import { pointInRings, type UnitGraph } from './units.ts';
 
 export function asAreaGeometry(polygons: Position[][][]): AreaGeometry {
   return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
@@ -41,7 +41,7 @@ const key = (part: number, p: Position) => `${part}:${Math.round(p[0] * 1e10)}:$
  * junction, not on the outer edge, which must keep covering the division). Each move is capped at
  * `maxShift` (half a hexagon edge): arcs on either side of a one-cell neck are √3 edges apart, so they never cross.
  */
-function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 12): void {
+function smoothSharedArcs(outlines: Outline[], maxShift: number, pinned: ReadonlySet<string>, iterations = 12): void {
   const uses = new Map<string, { count: number; around: Set<string> }>();
   for (const o of outlines) {
     for (const rings of o.polygons) {
@@ -59,7 +59,7 @@ function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 12
     }
   }
   const movable = new Set<string>();
-  for (const [k, e] of uses) if (e.count === 2 && e.around.size === 2) movable.add(k);
+  for (const [k, e] of uses) if (e.count === 2 && e.around.size === 2 && !pinned.has(k)) movable.add(k);
   const origin = new Map<string, Position>();
   const position = new Map<string, Position>();
   const neighbours = new Map<string, [string, string]>();
@@ -106,9 +106,48 @@ function smoothSharedArcs(outlines: Outline[], maxShift: number, iterations = 12
 /** The rules engine's tiling check counts a vertex within 1e-9° (~0.1 mm) as on a segment: node at the same scale. */
 const NODING_TOLERANCE_DEG = 1e-9;
 
-/** Grid geometry per region (null for an empty region), tiling the division. */
-export function regionGeometries(graph: UnitGraph, members: number[][], edgeLengthDeg: number): Array<AreaGeometry | null> {
-  const outlines: Outline[] = [];
+interface StrayPoint {
+  unit: number;
+  households: number;
+  from: number;
+  /** The region whose smoothed outline holds the point now, -1 if none next to it does. */
+  to: number;
+}
+
+/** Household points that a moved boundary vertex put outside their region's smoothed outline. */
+function strayPoints(graph: UnitGraph, outlines: Outline[], owner: Assignment, points: readonly HouseholdPoint[]): StrayPoint[] {
+  const outlineOf = new Map(outlines.map((o) => [`${o.region}:${o.part}`, o]));
+  const holds = (region: number, part: number, p: HouseholdPoint) =>
+    outlineOf.get(`${region}:${part}`)?.polygons.some((rings) => pointInRings(p.lon, p.lat, rings)) ?? false;
+  const stray: StrayPoint[] = [];
+  points.forEach((p, i) => {
+    const u = graph.pointUnit[i];
+    if (u < 0 || p.households <= 0 || holds(owner[u], graph.part[u], p)) return;
+    const others = [...new Set(graph.neighbours[u].map((v) => owner[v]))].filter((r) => r >= 0 && r !== owner[u]).sort((x, y) => x - y);
+    stray.push({ unit: u, households: p.households, from: owner[u], to: others.find((r) => holds(r, graph.part[u], p)) ?? -1 });
+  });
+  return stray;
+}
+
+/** Smoothing rounds that pin only the cells of harmful strays before all strays' cells are pinned. */
+const MAX_SMOOTHING_ROUNDS = 4;
+
+const bandGap = (h: number, band: HouseholdBand) => Math.max(0, band.min - h, h - band.max);
+
+/**
+ * Grid geometry per region (null for an empty region), tiling the division. Smoothing may carry a
+ * household point across a boundary; where that takes a grid out of the band (or further out) than its
+ * cells have it, the vertices of that point's cell stay put and the smoothing is done again, so the
+ * grids keep the band fit the regions were balanced to.
+ */
+export function regionGeometries(
+  graph: UnitGraph,
+  members: number[][],
+  edgeLengthDeg: number,
+  points: readonly HouseholdPoint[],
+  band: HouseholdBand,
+): Array<AreaGeometry | null> {
+  const hexagons: Outline[] = [];
   members.forEach((units, region) => {
     const byPart = new Map<number, number[]>();
     for (const u of units) {
@@ -117,7 +156,7 @@ export function regionGeometries(graph: UnitGraph, members: number[][], edgeLeng
       else byPart.set(graph.part[u], [u]);
     }
     for (const [part, list] of [...byPart].sort((a, b) => a[0] - b[0])) {
-      outlines.push({
+      hexagons.push({
         region,
         part,
         polygons: cellsToMultiPolygon(list.map((u) => graph.cell[u]), true) as Position[][][],
@@ -125,7 +164,30 @@ export function regionGeometries(graph: UnitGraph, members: number[][], edgeLeng
       });
     }
   });
-  smoothSharedArcs(outlines, edgeLengthDeg / 2);
+  const owner = new Int32Array(graph.cell.length).fill(-1);
+  const cellCounts = members.map((units) => units.reduce((s, u) => s + graph.households[u], 0));
+  members.forEach((units, region) => units.forEach((u) => (owner[u] = region)));
+  const pinned = new Set<string>();
+  const pin = (u: number) => {
+    for (const p of cellToBoundary(graph.cell[u], true)) pinned.add(key(graph.part[u], p));
+  };
+  let outlines: Outline[] = [];
+  for (let round = 0; ; round++) {
+    // smoothSharedArcs replaces an outline's polygons, so the hexagon outlines stay as they were.
+    outlines = hexagons.map((o) => ({ ...o }));
+    smoothSharedArcs(outlines, edgeLengthDeg / 2, pinned);
+    const stray = strayPoints(graph, outlines, owner, points);
+    const counts = cellCounts.slice();
+    for (const p of stray) {
+      counts[p.from] -= p.households;
+      if (p.to >= 0) counts[p.to] += p.households;
+    }
+    const harmed = (r: number) => r < 0 || bandGap(counts[r], band) > bandGap(cellCounts[r], band);
+    const harmful = stray.filter((p) => harmed(p.from) || harmed(p.to));
+    if (harmful.length === 0 || round > MAX_SMOOTHING_ROUNDS) break;
+    // In the last round every stray point's cell is pinned, harmful or not, to settle it.
+    for (const p of round < MAX_SMOOTHING_ROUNDS ? harmful : stray) pin(p.unit);
+  }
   const polygons: Position[][][][] = members.map(() => []);
   for (const o of outlines) {
     if (o.interiorOnly) {

@@ -1,6 +1,7 @@
-// Regionalisation on the unit graph: seeded region growing to the band (as max-p grows regions
-// to a floor), then local search moving border units between neighbouring regions (as ReCom's
-// moves do, but greedy and deterministic), always keeping each region connected.
+// Regionalisation on the unit graph: a balanced centroidal power diagram per component (compact,
+// convex-as-the-land-allows regions sized by households), then local search moving border units between
+// neighbouring regions (as ReCom's moves do, but greedy and deterministic), always keeping each region
+// connected.
 import { seededRandom } from './seed.ts';
 import { shuffled } from '../random.ts';
 import { weightedKMeans } from './kmeans.ts';
@@ -69,56 +70,173 @@ export function regionCount(households: number, band: HouseholdBand): { count: n
   return { count: ideal, feasible: false };
 }
 
-/** Grow `count` regions over one connected component, numbering them from `firstRegion`. */
-export function growRegions(graph: UnitGraph, members: number[], count: number, firstRegion: number, owner: Assignment, seed: number): void {
-  const random = seededRandom(seed);
-  const populated = members.filter((u) => graph.households[u] > 0);
-  const basis = populated.length >= count ? populated : members;
-  const k = Math.min(count, basis.length);
-  const cosLat = Math.cos((graph.lat[members[0]] * Math.PI) / 180);
-  const xs = basis.map((u) => graph.lon[u] * cosLat);
-  const ys = basis.map((u) => graph.lat[u]);
-  const ws = basis.map((u) => Math.max(graph.households[u], populated.length >= count ? 0 : 1));
-  const centres = weightedKMeans(xs, ys, ws, k, random);
+export interface PowerDiagramOptions {
+  /** Planar area of one unit, in the same squared units as lon·cos(lat) and lat (degrees²). */
+  unitArea: number;
+  /** Lloyd steps (centres to area centroids); the weights are balanced before each and after the last. */
+  rounds?: number;
+}
 
-  const seeds: number[] = [];
-  const taken = new Set<number>();
-  for (const [cx, cy] of centres) {
-    let best = -1;
-    let bestD = Infinity;
-    for (let i = 0; i < basis.length; i++) {
-      const d = (xs[i] - cx) ** 2 + (ys[i] - cy) ** 2;
-      if (d < bestD && !taken.has(basis[i])) {
-        bestD = d;
-        best = basis[i];
+/** Nearest centre by power distance |x − c|² − w(c). */
+function powerLabel(x: number, y: number, cx: Float64Array, cy: Float64Array, weight: Float64Array): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let c = 0; c < cx.length; c++) {
+    const d = (x - cx[c]) ** 2 + (y - cy[c]) ** 2 - weight[c];
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+const LLOYD_ROUNDS = 12;
+const BALANCE_STEPS = 40;
+/** First weight step, in squared radii of a mean region per unit of relative shortfall. */
+const BALANCE_RATE = 0.2;
+
+/**
+ * Balanced centroidal power diagram on the units of one connected component (after Cohen-Addad, Klein
+ * & Young 2018, "Balanced centroidal power diagrams for redistricting"): each unit goes to the centre c
+ * minimising |x − c|² − w(c). Before each Lloyd step the weights are balanced (a region short of the
+ * target households grows its weight, a full one shrinks it; only units with households take part, the
+ * others cannot change a count), then every centre moves to the area centroid of its units. Power cells
+ * are convex, so no region wraps around a dense neighbour, and their areas follow the households. Pieces
+ * that a bay or a barrier cuts off from their region go to the neighbouring region they touch most.
+ * Regions are numbered from `firstRegion`.
+ */
+export function powerDiagramRegions(
+  graph: UnitGraph,
+  members: number[],
+  count: number,
+  firstRegion: number,
+  owner: Assignment,
+  seed: number,
+  options: PowerDiagramOptions,
+): void {
+  const random = seededRandom(seed);
+  const n = members.length;
+  const k = Math.min(count, n);
+  const cosLat = Math.cos((graph.lat[members[0]] * Math.PI) / 180);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const hs = new Float64Array(n);
+  members.forEach((u, i) => {
+    xs[i] = graph.lon[u] * cosLat;
+    ys[i] = graph.lat[u];
+    hs[i] = graph.households[u];
+  });
+  const populated: number[] = [];
+  for (let i = 0; i < n; i++) if (hs[i] > 0) populated.push(i);
+  // Too few households to go round (a bare component): balance unit counts instead.
+  const counted = populated.length >= k ? populated : Array.from({ length: n }, (_, i) => i);
+  const amount = populated.length >= k ? hs : new Float64Array(n).fill(1);
+  const centres = weightedKMeans(xs, ys, amount, k, random);
+  const cx = Float64Array.from(centres, (c) => c[0]);
+  const cy = Float64Array.from(centres, (c) => c[1]);
+  const weight = new Float64Array(k);
+  const target = counted.reduce((s, i) => s + amount[i], 0) / k;
+  // Squared radius of a round region of the mean size: the scale of the weights.
+  const radius2 = (options.unitArea * n) / (k * Math.PI);
+  const totals = new Float64Array(k);
+  const bestWeight = new Float64Array(k);
+  const rounds = options.rounds ?? LLOYD_ROUNDS;
+  for (let round = 0; round <= rounds; round++) {
+    let bestScore = Infinity;
+    for (let step = 0; step < BALANCE_STEPS; step++) {
+      totals.fill(0);
+      for (const i of counted) totals[powerLabel(xs[i], ys[i], cx, cy, weight)] += amount[i];
+      let score = 0;
+      for (let c = 0; c < k; c++) score += ((totals[c] - target) / target) ** 2;
+      if (score < bestScore) {
+        bestScore = score;
+        bestWeight.set(weight);
+      }
+      // A subgradient step on the weights, shrinking so that they settle instead of swinging.
+      const rate = (BALANCE_RATE * radius2) / (1 + step / 4);
+      for (let c = 0; c < k; c++) weight[c] += (rate * (target - totals[c])) / target;
+    }
+    weight.set(bestWeight);
+    if (round === rounds) break;
+    const sx = new Float64Array(k);
+    const sy = new Float64Array(k);
+    const sw = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      const c = powerLabel(xs[i], ys[i], cx, cy, weight);
+      sx[c] += xs[i];
+      sy[c] += ys[i];
+      sw[c]++;
+    }
+    for (let c = 0; c < k; c++) {
+      if (sw[c] === 0) continue;
+      cx[c] = sx[c] / sw[c];
+      cy[c] = sy[c] / sw[c];
+    }
+  }
+  members.forEach((u, i) => (owner[u] = firstRegion + powerLabel(xs[i], ys[i], cx, cy, weight)));
+  keepLargestPieces(graph, members, owner);
+}
+
+/**
+ * Each region keeps its connected piece with the most households (then units); the other pieces are
+ * handed, unit by unit from their edges inwards, to the neighbouring region they touch most.
+ */
+function keepLargestPieces(graph: UnitGraph, members: number[], owner: Assignment): void {
+  const seen = new Set<number>();
+  const pieces = new Map<number, number[][]>();
+  for (const s of members) {
+    if (seen.has(s)) continue;
+    const r = owner[s];
+    const piece = [s];
+    seen.add(s);
+    for (let i = 0; i < piece.length; i++) {
+      for (const v of graph.neighbours[piece[i]]) {
+        if (owner[v] === r && !seen.has(v)) {
+          seen.add(v);
+          piece.push(v);
+        }
       }
     }
-    taken.add(best);
-    seeds.push(best);
+    const list = pieces.get(r);
+    if (list) list.push(piece);
+    else pieces.set(r, [piece]);
   }
-
-  const households = new Float64Array(k);
-  const frontier = seeds.map(() => new MinHeap());
-  const claim = (r: number, u: number): void => {
-    owner[u] = firstRegion + r;
-    households[r] += graph.households[u];
-    const s = seeds[r];
-    for (const v of graph.neighbours[u]) {
-      if (owner[v] < 0) frontier[r].push((graph.lon[v] - graph.lon[s]) ** 2 * cosLat * cosLat + (graph.lat[v] - graph.lat[s]) ** 2, v);
+  const loose: number[] = [];
+  for (const list of pieces.values()) {
+    if (list.length < 2) continue;
+    const weight = (p: number[]) => p.reduce((s, u) => s + graph.households[u], 0);
+    let keep = 0;
+    for (let i = 1; i < list.length; i++) {
+      const better = weight(list[i]) - weight(list[keep]) || list[i].length - list[keep].length;
+      if (better > 0) keep = i;
     }
-  };
-  seeds.forEach((s, r) => claim(r, s));
-  let remaining = members.length - k;
-  while (remaining > 0) {
-    let chosen = -1;
-    for (let r = 0; r < k; r++) {
-      const heap = frontier[r];
-      while (heap.size > 0 && owner[heap.peek()] >= 0) heap.pop();
-      if (heap.size > 0 && (chosen < 0 || households[r] < households[chosen])) chosen = r;
+    list.forEach((p, i) => {
+      if (i !== keep) loose.push(...p);
+    });
+  }
+  for (const u of loose) owner[u] = -1;
+  let pending = loose.sort((a, b) => a - b);
+  while (pending.length > 0) {
+    const next: number[] = [];
+    const claims: Array<[number, number]> = [];
+    for (const u of pending) {
+      const touching = new Map<number, number>();
+      for (const v of graph.neighbours[u]) if (owner[v] >= 0) touching.set(owner[v], (touching.get(owner[v]) ?? 0) + 1);
+      let region = -1;
+      let most = 0;
+      for (const [r, m] of touching) {
+        if (m > most || (m === most && r < region)) {
+          most = m;
+          region = r;
+        }
+      }
+      if (region < 0) next.push(u);
+      else claims.push([u, region]);
     }
-    if (chosen < 0) break;
-    claim(chosen, frontier[chosen].pop());
-    remaining--;
+    if (claims.length === 0) break;
+    for (const [u, r] of claims) owner[u] = r;
+    pending = next;
   }
 }
 
@@ -129,6 +247,10 @@ export interface ImproveOptions {
   /** Adjust mode: only move units out of or into regions outside the band. */
   repairOnly: boolean;
   maxPasses?: number;
+  /** Weight of the shape term (normalised moment of inertia per region); 0 leaves shape to the cut edges. */
+  compactness?: number;
+  /** Planar area of one unit (degrees², x scaled by cos(lat)), the scale of the shape term. */
+  unitArea?: number;
   onPass?: (pass: number, maxPasses: number) => void;
 }
 
@@ -184,6 +306,8 @@ export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: House
   }
   const staysConnected = connectivityCheck(graph, owner);
   const failed = new Set<number>();
+  // Which regions touch: rebuilt only after a round that moved units (a failed round changes nothing).
+  let adjacency: Array<Set<number>> | null = null;
   for (let round = 0; round < maxRounds; round++) {
     let worst = -1;
     let worstGap = 0;
@@ -196,9 +320,11 @@ export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: House
     }
     if (worst < 0) return;
     const over = households[worst] > band.max;
-    const adjacency: Array<Set<number>> = Array.from({ length: regions }, () => new Set<number>());
-    for (let u = 0; u < owner.length; u++) {
-      for (const v of graph.neighbours[u]) if (owner[u] >= 0 && owner[v] >= 0 && owner[u] !== owner[v]) adjacency[owner[u]].add(owner[v]);
+    if (!adjacency) {
+      adjacency = Array.from({ length: regions }, () => new Set<number>());
+      for (let u = 0; u < owner.length; u++) {
+        for (const v of graph.neighbours[u]) if (owner[u] >= 0 && owner[v] >= 0 && owner[u] !== owner[v]) adjacency[owner[u]].add(owner[v]);
+      }
     }
     const previous = new Int32Array(regions).fill(-2);
     previous[worst] = -1;
@@ -264,23 +390,47 @@ export function rebalanceChains(graph: UnitGraph, owner: Assignment, band: House
       moved += shifted;
     }
     if (moved === 0) failed.add(worst);
+    else adjacency = null;
   }
 }
 
-/** Greedy border-unit moves; returns the number of moves made. */
+/**
+ * Greedy border-unit moves; returns the number of moves made. A move to a neighbouring region is made
+ * when it lowers Σ band penalty + `CUT_EDGE_WEIGHT` · cut edges + `compactness` · Σ normalised moment
+ * of inertia, and the region it leaves stays connected.
+ */
 export function improveRegions(graph: UnitGraph, owner: Assignment, options: ImproveOptions): number {
-  const { band, repairOnly } = options;
+  const { band, repairOnly, regions } = options;
+  const compactness = options.compactness ?? 0;
   const maxPasses = options.maxPasses ?? 40;
   const n = owner.length;
-  const households = new Float64Array(options.regions);
-  const size = new Int32Array(options.regions);
+  const households = new Float64Array(regions);
+  const size = new Int32Array(regions);
+  // Planar unit positions relative to the first unit (small numbers keep the moment sums exact enough).
+  const cosLat = Math.cos((graph.lat[0] * Math.PI) / 180);
+  const px = Float64Array.from(graph.lon, (x) => (x - graph.lon[0]) * cosLat);
+  const py = Float64Array.from(graph.lat, (y) => y - graph.lat[0]);
+  const sx = new Float64Array(regions);
+  const sy = new Float64Array(regions);
+  const sq = new Float64Array(regions);
   for (let u = 0; u < n; u++) {
-    if (owner[u] < 0) continue;
-    households[owner[u]] += graph.households[u];
-    size[owner[u]]++;
+    const r = owner[u];
+    if (r < 0) continue;
+    households[r] += graph.households[u];
+    size[r]++;
+    sx[r] += px[u];
+    sy[r] += py[u];
+    sq[r] += px[u] * px[u] + py[u] * py[u];
   }
+  // 2π · moment of inertia / area² of m units with these coordinate sums: 1 for a disc, more for
+  // elongated or bent regions. Rotation-invariant, so unlike a count of hexagon sides it does not
+  // favour boundaries along the hexagon axes, which smoothing straightens anyway.
+  const unitArea = options.unitArea ?? 1;
+  const inertia = (x: number, y: number, q: number, m: number) => (m > 0 ? (2 * Math.PI * (q - (x * x + y * y) / m)) / (m * m * unitArea) : 0);
   const order = shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(options.seed ^ 0x5bd1e995));
   const staysConnected = connectivityCheck(graph, owner);
+  const touched: number[] = [];
+  const shared: number[] = [];
 
   let moves = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
@@ -288,23 +438,34 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
     for (const u of order) {
       const a = owner[u];
       if (a < 0 || size[a] <= 1) continue;
-      const w = graph.households[u];
       let sameA = 0;
-      const counts = new Map<number, number>();
+      touched.length = 0;
+      shared.length = 0;
       for (const v of graph.neighbours[u]) {
         const r = owner[v];
         if (r === a) sameA++;
-        else if (r >= 0) counts.set(r, (counts.get(r) ?? 0) + 1);
+        else if (r >= 0) {
+          const i = touched.indexOf(r);
+          if (i < 0) {
+            touched.push(r);
+            shared.push(1);
+          } else shared[i]++;
+        }
       }
-      if (counts.size === 0) continue;
+      if (touched.length === 0) continue;
+      const w = graph.households[u];
+      const q = px[u] * px[u] + py[u] * py[u];
+      const baseA = penalty(households[a], band);
+      const shapeA = compactness === 0 ? 0 : inertia(sx[a] - px[u], sy[a] - py[u], sq[a] - q, size[a] - 1) - inertia(sx[a], sy[a], sq[a], size[a]);
       let best = -1;
       let bestDelta = -1e-9;
-      const baseA = penalty(households[a], band);
-      for (const [b, sameB] of counts) {
+      for (let i = 0; i < touched.length; i++) {
+        const b = touched[i];
         if (repairOnly && inBand(households[a], band) && inBand(households[b], band)) continue;
         const bandDelta = penalty(households[a] - w, band) + penalty(households[b] + w, band) - baseA - penalty(households[b], band);
         if (repairOnly && bandDelta >= 0) continue;
-        const delta = bandDelta + CUT_EDGE_WEIGHT * (sameA - sameB);
+        const shapeDelta = compactness === 0 ? 0 : shapeA + inertia(sx[b] + px[u], sy[b] + py[u], sq[b] + q, size[b] + 1) - inertia(sx[b], sy[b], sq[b], size[b]);
+        const delta = bandDelta + CUT_EDGE_WEIGHT * (sameA - shared[i]) + compactness * shapeDelta;
         if (delta < bestDelta || (delta === bestDelta && b < best)) {
           bestDelta = delta;
           best = b;
@@ -316,6 +477,12 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
       households[best] += w;
       size[a]--;
       size[best]++;
+      sx[a] -= px[u];
+      sy[a] -= py[u];
+      sq[a] -= q;
+      sx[best] += px[u];
+      sy[best] += py[u];
+      sq[best] += q;
       movedThisPass++;
     }
     moves += movedThisPass;
@@ -323,119 +490,4 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
     if (movedThisPass === 0) break;
   }
   return moves;
-}
-
-export interface RecombineOptions {
-  band: HouseholdBand;
-  regions: number;
-  passes?: number;
-}
-
-/** Straight cut directions tried when re-splitting a merged pair (every 22.5°). */
-const CUT_DIRECTIONS = Array.from({ length: 8 }, (_, i) => [Math.cos((i * Math.PI) / 8), Math.sin((i * Math.PI) / 8)] as const);
-/** Weight of the shape term against the band penalty: a compact blob costs 1, a two-to-one strip about 1.3. */
-const SHAPE_WEIGHT = 2;
-
-/**
- * ReCom-style recombination (GerryChain's merge-and-split, made greedy and deterministic): merge two
- * neighbouring regions and re-split the merged units along a straight line, trying eight directions
- * and, per direction, the cut position with the best band fit. The split is kept when both halves are
- * connected and the band penalty plus `SHAPE_WEIGHT ·` shape cost of the pair goes down. Shape cost is
- * boundary edges² / (48 · units): 1 for a hexagonal blob, growing with elongation and ragged edges.
- * Returns the number of pairs re-split.
- */
-export function recombineRegions(graph: UnitGraph, owner: Assignment, options: RecombineOptions): number {
-  const { band, regions } = options;
-  const members: number[][] = Array.from({ length: regions }, () => []);
-  for (let u = 0; u < owner.length; u++) if (owner[u] >= 0) members[owner[u]].push(u);
-  const cosLat = Math.cos((graph.lat[0] * Math.PI) / 180);
-  const households = (units: readonly number[]) => units.reduce((s, u) => s + graph.households[u], 0);
-  const inSide = new Int32Array(owner.length).fill(-1);
-  // Boundary edges of a unit set marked in inSide with `mark`: hexagon sides not shared with a unit of the same set.
-  const shape = (units: readonly number[], mark: number): number => {
-    let edges = 0;
-    for (const u of units) {
-      let same = 0;
-      for (const v of graph.neighbours[u]) if (inSide[v] === mark) same++;
-      edges += 6 - same;
-    }
-    return units.length > 0 ? (edges * edges) / (48 * units.length) : 0;
-  };
-  const connected = (units: readonly number[], mark: number): boolean => {
-    if (units.length === 0) return false;
-    const seen = new Set<number>([units[0]]);
-    const queue = [units[0]];
-    for (let i = 0; i < queue.length; i++) {
-      for (const v of graph.neighbours[queue[i]]) {
-        if (inSide[v] === mark && !seen.has(v)) {
-          seen.add(v);
-          queue.push(v);
-        }
-      }
-    }
-    return seen.size === units.length;
-  };
-  const cost = (a: readonly number[], b: readonly number[]): number => {
-    for (const u of a) inSide[u] = 0;
-    for (const u of b) inSide[u] = 1;
-    const c = penalty(households(a), band) + penalty(households(b), band) + SHAPE_WEIGHT * (shape(a, 0) + shape(b, 1));
-    for (const u of a) inSide[u] = -1;
-    for (const u of b) inSide[u] = -1;
-    return c;
-  };
-
-  let resplit = 0;
-  for (let pass = 0; pass < (options.passes ?? 3); pass++) {
-    let changed = 0;
-    for (let r = 0; r < regions; r++) {
-      const pairs = new Set<number>();
-      for (const u of members[r]) for (const v of graph.neighbours[u]) if (owner[v] > r) pairs.add(owner[v]);
-      for (const s of [...pairs].sort((a, b) => a - b)) {
-        const a = members[r];
-        const b = members[s];
-        if (a.length === 0 || b.length === 0 || graph.component[a[0]] !== graph.component[b[0]]) continue;
-        const merged = [...a, ...b];
-        if (merged.some((u) => graph.component[u] !== graph.component[a[0]])) continue;
-        const total = households(merged);
-        let best = cost(a, b) - 1e-9;
-        let bestSplit: [number[], number[]] | null = null;
-        for (const [dx, dy] of CUT_DIRECTIONS) {
-          const sorted = merged
-            .map((u) => ({ u, t: graph.lon[u] * cosLat * dx + graph.lat[u] * dy }))
-            .sort((p, q) => p.t - q.t || p.u - q.u);
-          let running = 0;
-          let cut = -1;
-          let cutPenalty = Infinity;
-          for (let i = 0; i + 1 < sorted.length; i++) {
-            running += graph.households[sorted[i].u];
-            const p = penalty(running, band) + penalty(total - running, band);
-            if (p < cutPenalty) {
-              cutPenalty = p;
-              cut = i + 1;
-            }
-          }
-          if (cut < 0 || cutPenalty >= best) continue;
-          const first = sorted.slice(0, cut).map((p) => p.u);
-          const second = sorted.slice(cut).map((p) => p.u);
-          const c = cost(first, second);
-          if (c >= best) continue;
-          for (const u of first) inSide[u] = 0;
-          for (const u of second) inSide[u] = 1;
-          const ok = connected(first, 0) && connected(second, 1);
-          for (const u of merged) inSide[u] = -1;
-          if (!ok) continue;
-          best = c;
-          bestSplit = [first.sort((x, y) => x - y), second.sort((x, y) => x - y)];
-        }
-        if (!bestSplit) continue;
-        [members[r], members[s]] = bestSplit;
-        for (const u of members[r]) owner[u] = r;
-        for (const u of members[s]) owner[u] = s;
-        changed++;
-      }
-    }
-    resplit += changed;
-    if (changed === 0) break;
-  }
-  return resplit;
 }

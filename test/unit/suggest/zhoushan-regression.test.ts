@@ -38,9 +38,7 @@ describe.skipIf(!zhoushanAvailable)('suggestPartition on 六横镇 (330903100000
     expect(suggestPartition(input).report.shareInBand).toBeGreaterThan(kmeansVoronoiPartition(input).report.shareInBand);
   });
 
-  // Known gap (docs/suggest.md): Polsby–Popper mean 0.62 against the baseline's 0.70. it.fails turns red
-  // the day the suggestion wins, so this line gets flipped to a plain `it`.
-  it.fails('beats the k-means + Voronoi baseline on Polsby–Popper mean', () => {
+  it('beats the k-means + Voronoi baseline on Polsby–Popper mean', () => {
     const input = township();
     expect(suggestPartition(input).report.compactness.polsbyPopperMean).toBeGreaterThan(kmeansVoronoiPartition(input).report.compactness.polsbyPopperMean);
   });
