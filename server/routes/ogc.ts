@@ -14,6 +14,7 @@ import {
 import { invalidParameter, notFound } from '../http/problem.ts';
 import { CRS84, SUPPORTED_CRS, inCrs, parseBBoxIn, parseCrs, type Crs } from './ogc/crs.ts';
 import { parseDatetime } from './ogc/datetime.ts';
+import { ogcOpenApi30 } from './ogc/openapi.ts';
 import { featureTable, linkList, page, paragraph } from './ogc/html.ts';
 import { Collection, Collections, Conformance, Feature, FeatureCollection, LandingPage, Queryables } from './ogc/schemas.ts';
 import type { Static } from 'typebox';
@@ -25,6 +26,8 @@ const JSON_TYPE = 'application/json';
 const HTML = 'text/html';
 const MAX_LIMIT = 10_000;
 const TRS = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
+const OPENAPI_30 = 'application/vnd.oai.openapi+json;version=3.0';
+const DEFAULT_LIMIT = 100;
 
 export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
@@ -157,7 +160,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         description: 'Divisions, filed grids, micro-grids, sea grids, islands and household density of the registry.',
         links: [
           ...alternates(request, format, JSON_TYPE),
-          { href: `${base}/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.0', title: 'OpenAPI definition' },
+          { href: `${base}/ogc/api`, rel: 'service-desc', type: OPENAPI_30, title: 'OpenAPI 3.0 definition of this API' },
           { href: `${base}/docs`, rel: 'service-doc', type: HTML, title: 'Interactive API documentation' },
           { href: `${base}/ogc/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
           { href: `${base}/ogc/collections`, rel: 'data', type: JSON_TYPE, title: 'Feature collections' },
@@ -167,6 +170,13 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       return body;
     },
   );
+
+  // The document the oas30 conformance class promises: the /ogc part of the service's 3.1 document in OpenAPI 3.0.
+  app.get('/ogc/api', { schema: { hide: true } }, async (request, reply) => {
+    // With a charset given, Fastify leaves the type as written: GDAL wants the token `version=3.0`, unquoted.
+    reply.type(`${OPENAPI_30};charset=utf-8`);
+    return ogcOpenApi30(app.swagger(), { prefix: '/ogc', serverUrl: baseUrl(request), collections: catalog.collections });
+  });
 
   app.get(
     '/ogc/conformance',
@@ -249,8 +259,8 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
             bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat (or minLat,minLon,maxLat,maxLon with bbox-crs EPSG:4490)' })),
             'bbox-crs': CrsParam,
             datetime: Type.Optional(Type.String({ description: 'RFC 3339 instant or interval (start/end, `..` for open)' })),
-            limit: Type.Integer({ minimum: 1, default: 100, description: `page size; above ${MAX_LIMIT} is served as ${MAX_LIMIT}` }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, default: DEFAULT_LIMIT, description: `page size; above ${MAX_LIMIT} is served as ${MAX_LIMIT}` })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
             crs: CrsParam,
             f: FormatParam,
           },
@@ -267,8 +277,8 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       const bbox = query.bbox === undefined ? undefined : parseBBoxIn(query.bbox, parseCrs(query['bbox-crs'], 'bbox-crs'));
       const time = query.datetime === undefined ? undefined : parseDatetime(query.datetime);
       const properties = propertyFilters(collection, query as Record<string, unknown>);
-      const limit = Math.min(query.limit, MAX_LIMIT);
-      const offset = query.offset;
+      const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
+      const offset = query.offset ?? 0;
       const { features, total } = await catalog.list(collection.id as FeatureCollectionId, {
         bbox,
         time: collection.temporal ? time : undefined,

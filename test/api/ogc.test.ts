@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 
 const run = promisify(execFile);
@@ -67,7 +68,8 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
     const landing = await json('/ogc');
     const rels = new Map((landing.links as Link[]).map((l) => [l.rel, l]));
     for (const rel of ['self', 'conformance', 'data', 'service-desc']) expect(rels.has(rel), rel).toBe(true);
-    expect(new URL(rels.get('service-desc')!.href).pathname).toBe('/openapi.json');
+    expect(new URL(rels.get('service-desc')!.href).pathname).toBe('/ogc/api');
+    expect(rels.get('service-desc')!.type).toBe('application/vnd.oai.openapi+json;version=3.0');
     expect((await get(pathOf(rels.get('data')!.href))).statusCode).toBe(200);
     const { conformsTo } = await json(pathOf(rels.get('conformance')!.href));
     expect(conformsTo).toEqual(
@@ -77,6 +79,38 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
         'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
       ]),
     );
+  });
+
+  it('describes itself in OpenAPI 3.0 at the service-desc link, as the oas30 class it declares asks', async () => {
+    const landing = await json('/ogc');
+    const rels = new Map((landing.links as Link[]).map((l) => [l.rel, l]));
+    expect(pathOf(rels.get('service-desc')!.href)).toBe('/ogc/api');
+    const { conformsTo } = await json('/ogc/conformance');
+    expect(conformsTo).toContain('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30');
+    const res = await get('/ogc/api');
+    expect(res.statusCode).toBe(200);
+    // GDAL compares the type token by token: `version=3.0` must be there as written.
+    expect(String(res.headers['content-type']).split(/;\s*/)).toEqual(expect.arrayContaining(['application/vnd.oai.openapi+json', 'version=3.0']));
+    const document = res.json();
+    expect(document.openapi).toMatch(/^3\.0\./);
+    expect(document.servers).toEqual([{ url: rels.get('service-desc')!.href.replace(/\/api$/, '') }]);
+    const generic = ['/', '/conformance', '/collections', '/collections/{collectionId}', '/collections/{collectionId}/queryables', '/collections/{collectionId}/items', '/collections/{collectionId}/items/{featureId}'];
+    expect(Object.keys(document.paths).sort()).toEqual([...generic, ...COLLECTIONS.map((id) => `/collections/${id}/items`)].sort());
+    const items = document.paths['/collections/{collectionId}/items'].get;
+    expect(Object.keys(items.responses['200'].content)).toEqual(['application/geo+json', 'text/html']);
+    const limit = items.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, default: 100 } });
+    // Each collection's own items path lists its property filters, as its queryables do.
+    const queryables = (await json('/ogc/collections/grids/queryables')).properties;
+    const gridFilters = document.paths['/collections/grids/items'].get.parameters.filter((p: { description?: string }) => p.description?.startsWith('property filter'));
+    expect(gridFilters.map((p: { name: string }) => p.name).sort()).toEqual(Object.keys(queryables).sort());
+    const validation = await new Validator().validate(document);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+    // The whole service keeps its OpenAPI 3.1 document, OGC paths included.
+    const full = await json('/openapi.json');
+    expect(full.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(full.paths)).toEqual(expect.arrayContaining(generic.map((p) => `/ogc${p === '/' ? '' : p}`)));
   });
 
   it('lists every collection with both CRSs, a spatial extent and an items link', async () => {
@@ -220,7 +254,7 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
     expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain(parameter);
   });
 
-  it('is read by GDAL: ogrinfo lists the collections, ogr2ogr copies every grid', { timeout: 120_000 }, async () => {
+  it('is read by GDAL: ogrinfo lists the collections, ogr2ogr copies every grid and sends a property filter to the server', { timeout: 120_000 }, async () => {
     const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
     const dir = await mkdtemp(path.join(tmpdir(), 'wangge-oapif-'));
     try {
@@ -232,6 +266,21 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
       const codes = await service.db.knex('grids').whereRaw(LAND_GRIDS).pluck('code');
       expect(copied.features.map((f) => f.properties!.code).sort()).toEqual(codes.sort());
       expect(copied.features.every((f) => f.geometry.type === 'MultiPolygon')).toBe(true);
+
+      // An attribute filter goes to the server: GDAL finds the parameter in the OpenAPI 3.0 document.
+      const requested: string[] = [];
+      const record = (request: { url?: string }) => requested.push(request.url ?? '');
+      service.app.server.prependListener('request', record);
+      const village = changed.code.slice(0, 12);
+      const filtered = path.join(dir, 'village.geojson');
+      await run('ogr2ogr', ['-f', 'GeoJSON', '-where', `divisionCode = '${village}'`, filtered, `OAPIF:${address}/ogc`, 'grids']);
+      service.app.server.off('request', record);
+      expect(requested).toContain('/ogc/api');
+      expect(requested.some((url) => url.startsWith('/ogc/collections/grids/items?') && url.includes(`divisionCode=${village}`))).toBe(true);
+      const inVillage = await service.db.knex('grids').whereRaw(LAND_GRIDS).where('division_code', village).pluck('code');
+      expect(inVillage.length).toBeGreaterThan(0);
+      const villageFile: FeatureCollection = JSON.parse(await readFile(filtered, 'utf8'));
+      expect(villageFile.features.map((f) => f.properties!.code).sort()).toEqual(inVillage.sort());
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
