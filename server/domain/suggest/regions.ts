@@ -93,6 +93,8 @@ function powerLabel(x: number, y: number, cx: Float64Array, cy: Float64Array, we
 
 const LLOYD_ROUNDS = 12;
 const BALANCE_STEPS = 40;
+/** Relative deviation from the target households at which every region counts as balanced. */
+const BALANCED = 0.05;
 /** First weight step, in squared radii of a mean region per unit of relative shortfall. */
 const BALANCE_RATE = 0.2;
 
@@ -148,11 +150,17 @@ export function powerDiagramRegions(
       totals.fill(0);
       for (const i of counted) totals[powerLabel(xs[i], ys[i], cx, cy, weight)] += amount[i];
       let score = 0;
-      for (let c = 0; c < k; c++) score += ((totals[c] - target) / target) ** 2;
+      let worst = 0;
+      for (let c = 0; c < k; c++) {
+        const deviation = Math.abs(totals[c] - target) / target;
+        score += deviation * deviation;
+        worst = Math.max(worst, deviation);
+      }
       if (score < bestScore) {
         bestScore = score;
         bestWeight.set(weight);
       }
+      if (worst <= BALANCED) break;
       // A subgradient step on the weights, shrinking so that they settle instead of swinging.
       const rate = (BALANCE_RATE * radius2) / (1 + step / 4);
       for (let c = 0; c < k; c++) weight[c] += (rate * (target - totals[c])) / target;
