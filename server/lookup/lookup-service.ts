@@ -20,8 +20,8 @@ import {
   type ServiceBBox,
 } from '../domain/lookup/index.ts';
 import { divisionNodes, lookupGridInputs, lookupPointsSql, nearestGridSql, serviceExtent, type DivisionNode } from '../db/repositories/lookup.ts';
-import { onFilingLanded, type FilingLanded } from '../events/filings.ts';
-import { FOOTPRINT_CHANNEL, onFootprintsMoved, type FootprintsMoved } from '../events/footprints.ts';
+import { announceFilingLanded, onFilingLanded, type FilingLanded } from '../events/filings.ts';
+import { FOOTPRINT_CHANNEL, announceFootprintsMoved, onFootprintsMoved, type FootprintsMoved } from '../events/footprints.ts';
 
 export const FILING_CHANNEL = 'wangge_filing';
 const PAST_DATES_CACHED = 8;
@@ -193,8 +193,10 @@ export class LookupService {
     });
     client.on('notification', (message) => {
       try {
-        if (message.channel === FILING_CHANNEL) this.filingLanded(JSON.parse(message.payload ?? '{}') as FilingLanded);
-        else if (message.channel === FOOTPRINT_CHANNEL) this.footprintsMoved(JSON.parse(message.payload ?? '{}') as FootprintsMoved);
+        // Announced in-process, so this index and every other subscriber (the tile cache) follow other replicas'
+        // writes; this index hears each filing or batch once however it arrives.
+        if (message.channel === FILING_CHANNEL) announceFilingLanded(JSON.parse(message.payload ?? '{}') as FilingLanded);
+        else if (message.channel === FOOTPRINT_CHANNEL) announceFootprintsMoved(JSON.parse(message.payload ?? '{}') as FootprintsMoved);
       } catch {
         this.rebuild().catch(() => undefined);
       }

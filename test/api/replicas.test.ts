@@ -1,14 +1,19 @@
 // Two service instances on one PostgreSQL database: a filing through A reaches B's in-memory lookup index
-// through LISTEN/NOTIFY within a second.
+// through LISTEN/NOTIFY within a second, and a filing or footprint NOTIFY alone drops B's cached tiles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as turf from '@turf/turf';
 import pino from 'pino';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { loadConfig } from '../../server/config/env.ts';
 import { startService, type Service } from '../../server/start.ts';
 import { BACKENDS, createScratchDatabase } from '../support/service.ts';
 import { saveFormationFootprints } from '../../server/db/repositories/vessels.ts';
 import { bufferedHull } from '../../server/domain/maritime/footprint.ts';
+import { tileOf } from '../../server/domain/tiles/tile-math.ts';
+import { FILING_CHANNEL } from '../../server/lookup/lookup-service.ts';
+import { FOOTPRINT_CHANNEL } from '../../server/events/footprints.ts';
 
 const TOWNSHIP = '330903001000';
 type PlanGrid = Feature<Polygon | MultiPolygon, { code: string | null; divisionCode: string }> & { id: string };
@@ -119,4 +124,36 @@ describe.runIf(BACKENDS.includes('postgresql'))('lookup replicas on postgresql',
     expect(await within(elsewhere, 1_000)).toContain(formationCode);
     expect(await seaGridsOnB()).not.toContain(formationCode);
   }, 60_000);
+
+  it.each([
+    ['grids', FILING_CHANNEL, { number: 'REPLICA-TILES-1', townshipCode: TOWNSHIP }, `kind <> 'maritime'`],
+    ['sea-grids', FOOTPRINT_CHANNEL, { batch: 'replica-tiles-1' }, `kind = 'maritime'`],
+  ] as const)('drops the %s tiles cached on B when only a NOTIFY on %s arrives', async (layer, channel, payload, kind) => {
+    // A grid in force and the z12 tile over it, drawn and cached by B.
+    const grid = await a.db.knex('grids').whereNull('valid_to').whereNull('parent_code').whereRaw(kind).where('code', 'like', `${TOWNSHIP.slice(0, 9)}%`).orderBy('code').first();
+    expect(grid).toBeDefined();
+    const [lon, lat] = (await a.db.knex.raw('SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM grids WHERE id = ?) q', [grid.id])).rows
+      .map((r: { lon: number; lat: number }) => [Number(r.lon), Number(r.lat)])[0];
+    const { z, x, y } = tileOf(lon, lat, 12);
+    const nameOnB = async () => {
+      const res = await b.app.inject({ method: 'GET', url: `/tiles/${layer}/${z}/${x}/${y}.mvt` });
+      expect(res.statusCode).toBe(200);
+      const decoded = new VectorTile(new PbfReader(res.rawPayload)).layers[layer];
+      return Array.from({ length: decoded.length }, (_, i) => decoded.feature(i).properties).find((p) => p.code === grid.code)?.name;
+    };
+    expect(await nameOnB()).toBe(grid.name);
+    const renamed = `${grid.name}（副本通知）`;
+    await a.db.knex('grids').where({ id: grid.id }).update({ name: renamed });
+    expect(await nameOnB()).toBe(grid.name);
+
+    // Only the NOTIFY, as another machine's filing or ingest would send it: no in-process event.
+    await a.db.knex.raw('SELECT pg_notify(?, ?)', [channel, JSON.stringify(payload)]);
+    const started = Date.now();
+    let name = await nameOnB();
+    while (name !== renamed && Date.now() - started < 1_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      name = await nameOnB();
+    }
+    expect(name).toBe(renamed);
+  }, 30_000);
 });
