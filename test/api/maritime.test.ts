@@ -189,6 +189,17 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     expect((await call('POST', '/v1/positions', undefined, report)).statusCode).toBe(401);
   });
 
+  it('stores overlapping batches sent at the same time once each, in whatever order they arrive', async () => {
+    const reports = Array.from({ length: 300 }, (_, i) => ({ mmsi: `41256104${i % 10}`, time: minutesAgo(30 - i * 0.05), lon: 122.95 + i * 1e-4, lat: 29.9 }));
+    const answers = await Promise.all([reports, [...reports].reverse(), reports.slice(100)].map((batch) => call('POST', '/v1/positions', 'demo-ais', batch)));
+    for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200);
+    const stored = answers.map((a) => a.json().stored as number);
+    expect(stored.reduce((sum, n) => sum + n, 0)).toBe(300);
+    expect(answers.map((a, i) => a.json().duplicates + stored[i])).toEqual([300, 300, 200]);
+    const [{ n }] = await service.db.knex('vessel_positions').where('mmsi', 'like', '41256104_').count({ n: '*' });
+    expect(Number(n)).toBe(300);
+  });
+
   it('ingests CSV and NMEA, counting checksum errors', async () => {
     const [first, second] = [minutesAgo(4), minutesAgo(3)];
     const csv = `mmsi,time,lon,lat,sog,cog\n412561002,${first},122.93,29.83,3.5,180\n412561002,${minutesAgo(2)},122.93,abc,3.5,180\n412561002,${second},122.931,-29.83e0,,\n`;

@@ -202,7 +202,8 @@ const COPY_ROWS_PER_WRITE = 5_000;
 // knex's binding types leave out arrays with null elements; pg sends them as SQL NULLs.
 const nullable = (values: Array<number | null>) => values as number[];
 
-// Rows sorted by key land next to each other in the primary-key index; the conflict clause makes repeats no-ops.
+// Rows sorted by key land next to each other in the primary-key index, and two batches holding the same reports take
+// their key locks in the same order (one waits, neither deadlocks); the conflict clause makes repeats no-ops.
 const MOVE_STAGED = `WITH ins AS (
     INSERT INTO vessel_positions (mmsi, time, lon, lat, sog, cog, on_land)
     SELECT mmsi, time, lon, lat, sog, cog, on_land FROM position_staging ORDER BY mmsi, time
