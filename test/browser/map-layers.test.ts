@@ -86,6 +86,7 @@ describe('map layers in the browser', () => {
     const vessels = (await rig.service.app.inject({ method: 'GET', url: '/v1/vessels?limit=10000' })).json().vessels as { mmsi: string; registeredName: string; formationCode: string | null; lastPosition: unknown }[];
     const reporting = vessels.filter((v) => v.lastPosition);
     expect(reporting.length).toBeGreaterThan(0);
+    await page.waitForSelector('body[data-sea="true"]', { state: 'attached' });
     await jumpAndSettle(page, FISHING_GROUNDS, 11);
     const drawn = await renderedOf(page, 'vessel-circle');
     const shown = vessels.filter((v) => drawn.some((d) => d.mmsi === v.mmsi));

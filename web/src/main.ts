@@ -6,6 +6,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { apiKey, setApiKey } from './api/auth.ts';
 import { api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
+import { boundaryRequest, registryRequest } from './first-data.ts';
 import { VertexIndex } from './edit/snapping.ts';
 import { DraftValidator } from './edit/validator.ts';
 import type { DraftProperties, EditError, EditorState } from './edit/state.ts';
@@ -40,16 +41,11 @@ const map = new maplibregl.Map({
   zoom: 8.5,
   localIdeographFontFamily: "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
   attributionControl: false,
+  // Labels appear at once: a fade is a run of extra frames, dear where WebGL is drawn in software.
+  fadeDuration: 0,
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-
-// Asked for at once, while MapLibre loads its worker and style: the map waits for data, not data for the map.
-const registryRequest = Promise.all([api.grids(), api.islands(), api.divisions()]);
-const boundaryRequest = Promise.all([api.divisionsWithBoundaries('county'), api.divisionsWithBoundaries('township')]);
-// Unhandled until load() awaits them; a failure is reported there.
-registryRequest.catch(() => undefined);
-boundaryRequest.catch(() => undefined);
 
 const data = {
   grids: [] as GridFeature[],
@@ -336,12 +332,17 @@ async function load(): Promise<void> {
     ui.status = t('basemapOn', { url: basemapUrl });
   }
   addProductLayers(map, location.origin);
-  const [grids, islands, divisions] = await registryRequest;
+  const [[grids, islands, divisions], [counties, townships]] = await Promise.all([registryRequest, boundaryRequest]);
   data.divisions = divisions;
   data.islandCount = islands.features.length;
+  // Framed first, then every source set in one go: the worker cuts each source's tiles once, at the final zoom, and
+  // the map draws one round of tiles instead of one per source as each request lands (frames are dear in software GL).
+  if (grids.features.length) fitTo({ type: 'GeometryCollection', geometries: grids.features.map((g) => g.geometry) });
   showRegistry(grids);
   setSourceData(map, 'land', islandCoverage(islands, grids.features));
-  if (grids.features.length) fitTo({ type: 'GeometryCollection', geometries: grids.features.map((g) => g.geometry) });
+  setSourceData(map, 'counties', keepDivisionGeometry(counties));
+  setSourceData(map, 'townships', keepDivisionGeometry(townships));
+  document.body.dataset.divisions = 'true';
   ui.status = basemapUrl ? ui.status : t('status', { grids: grids.numberMatched, islands: islands.features.length });
 
   layerSwitcher = mountLayerSwitcher(element('layers-panel'), map, basemapUrl !== null, (group, visible) => {
@@ -357,26 +358,23 @@ async function load(): Promise<void> {
     (entry: SearchEntry) => void pick(entry),
     () => t('searchNone'),
   );
-  markReadyWhenDrawn();
-
-  const [counties, townships] = await boundaryRequest;
-  setSourceData(map, 'counties', keepDivisionGeometry(counties));
-  setSourceData(map, 'townships', keepDivisionGeometry(townships));
-  document.body.dataset.divisions = 'true';
+  await drawn();
+  performance.mark('wangge-ready');
+  document.body.dataset.ready = 'true';
+  // Vessels, alerts and the plan list come after the city is on screen; `data-sea` says they are there.
   await Promise.all([sea.setKey(plan.view.key, grids.features), plan.loadList()]);
+  document.body.dataset.sea = 'true';
 }
 
 /**
- * `data-ready` tells tests and scripts that the data is drawn, and the `wangge-ready` mark says when (ms since navigation).
- * Polled because an `idle` can pass before a listener exists.
+ * Resolves once everything set on the map is drawn; `data-ready` then tells tests and scripts so, and the
+ * `wangge-ready` mark says when (ms since navigation). Polled because an `idle` can pass before a listener exists.
  */
-function markReadyWhenDrawn(): void {
-  const check = () => {
-    if (!map.loaded() || !map.areTilesLoaded()) return void setTimeout(check, 50);
-    performance.mark('wangge-ready');
-    document.body.dataset.ready = 'true';
-  };
-  requestAnimationFrame(check);
+function drawn(): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : void setTimeout(check, 50));
+    requestAnimationFrame(check);
+  });
 }
 
 async function pick(entry: SearchEntry): Promise<void> {

@@ -57,11 +57,15 @@ const seaColour: ExpressionSpecification = [
   SEA_GRID_COLOURS.offshore_operation,
 ];
 
-/** `origin`: where the product serves its tiles (MapLibre's workers need absolute tile URLs). */
+/**
+ * `origin`: where the product serves its tiles (MapLibre's workers need absolute tile URLs).
+ * Fills have `fill-antialias: false`: their edges are drawn by the line layers above them, and the antialiased
+ * outline pass would draw every fill twice (and compile two more shader programs before the first frame).
+ */
 export function addProductLayers(map: MapLibreMap, origin: string): void {
   for (const id of GEOJSON_SOURCES) map.addSource(id, { type: 'geojson', data: empty });
   map.addSource('division-tiles', { type: 'vector', tiles: [`${origin}/tiles/divisions/{z}/{x}/{y}.mvt`], minzoom: VILLAGE_MIN_ZOOM, maxzoom: 16 });
-  map.addLayer({ id: 'land-fill', type: 'fill', source: 'land', paint: { 'fill-color': LAND_COLOUR } });
+  map.addLayer({ id: 'land-fill', type: 'fill', source: 'land', paint: { 'fill-antialias': false, 'fill-color': LAND_COLOUR } });
   map.addLayer({ id: 'land-outline', type: 'line', source: 'land', paint: { 'line-color': '#b9ad8f', 'line-width': 0.6 } });
   map.addLayer({
     id: 'density-heat',
@@ -75,9 +79,9 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
       'heatmap-opacity': 0.75,
     },
   });
-  map.addLayer({ id: 'grid-fill', type: 'fill', source: 'grids', filter: landGrid, paint: { 'fill-color': bandColour, 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'grid-fill', type: 'fill', source: 'grids', filter: landGrid, paint: { 'fill-antialias': false, 'fill-color': bandColour, 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'grid-line', type: 'line', source: 'grids', filter: landGrid, paint: { 'line-color': '#37474f', 'line-width': 0.8 } });
-  map.addLayer({ id: 'special-fill', type: 'fill', source: 'grids', filter: isKind('special'), paint: { 'fill-color': SPECIAL_COLOUR, 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'special-fill', type: 'fill', source: 'grids', filter: isKind('special'), paint: { 'fill-antialias': false, 'fill-color': SPECIAL_COLOUR, 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'special-line', type: 'line', source: 'grids', filter: isKind('special'), paint: { 'line-color': SPECIAL_COLOUR, 'line-width': 1.2 } });
   map.addLayer({
     id: 'micro-line',
@@ -87,7 +91,7 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
     minzoom: 13,
     paint: { 'line-color': '#607d8b', 'line-width': 0.6, 'line-dasharray': [2, 2] },
   });
-  map.addLayer({ id: 'sea-fill', type: 'fill', source: 'grids', filter: isKind('maritime'), paint: { 'fill-color': seaColour, 'fill-opacity': 0.25 } });
+  map.addLayer({ id: 'sea-fill', type: 'fill', source: 'grids', filter: isKind('maritime'), paint: { 'fill-antialias': false, 'fill-color': seaColour, 'fill-opacity': 0.25 } });
   map.addLayer({ id: 'sea-line', type: 'line', source: 'grids', filter: isKind('maritime'), paint: { 'line-color': seaColour, 'line-width': 1.2 } });
   map.addLayer({
     id: 'island-inhabited',
@@ -115,13 +119,13 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
   map.addLayer({ id: 'township-line', type: 'line', source: 'townships', paint: { 'line-color': BOUNDARY_COLOURS.township, 'line-width': 1, 'line-dasharray': [4, 2] } });
   map.addLayer({ id: 'county-line', type: 'line', source: 'counties', paint: { 'line-color': BOUNDARY_COLOURS.county, 'line-width': 2 } });
   const diffColour: ExpressionSpecification = ['match', ['get', 'change'], 'added', DIFF_COLOURS.added, 'retired', DIFF_COLOURS.retired, 'reshaped', DIFF_COLOURS.reshaped, DIFF_COLOURS.unchanged];
-  map.addLayer({ id: 'diff-fill', type: 'fill', source: 'diff', paint: { 'fill-color': diffColour, 'fill-opacity': ['match', ['get', 'change'], 'unchanged', 0.1, 0.45] } });
+  map.addLayer({ id: 'diff-fill', type: 'fill', source: 'diff', paint: { 'fill-antialias': false, 'fill-color': diffColour, 'fill-opacity': ['match', ['get', 'change'], 'unchanged', 0.1, 0.45] } });
   map.addLayer({ id: 'diff-line', type: 'line', source: 'diff', paint: { 'line-color': diffColour, 'line-width': 1.5 } });
-  map.addLayer({ id: 'suggest-fill', type: 'fill', source: 'suggest', paint: { 'fill-color': SUGGEST_COLOUR, 'fill-opacity': ['case', ['get', 'inBand'], 0.15, 0.4] } });
+  map.addLayer({ id: 'suggest-fill', type: 'fill', source: 'suggest', paint: { 'fill-antialias': false, 'fill-color': SUGGEST_COLOUR, 'fill-opacity': ['case', ['get', 'inBand'], 0.15, 0.4] } });
   map.addLayer({ id: 'suggest-line', type: 'line', source: 'suggest', paint: { 'line-color': SUGGEST_COLOUR, 'line-width': 1.5 } });
   map.addLayer({ id: 'plan-line', type: 'line', source: 'plan', paint: { 'line-color': PLAN_COLOUR, 'line-width': 1.5, 'line-dasharray': [3, 1] } });
   map.addLayer({ id: 'plan-checked', type: 'line', source: 'plan', filter: ['get', 'checked'], paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 } });
-  map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', paint: { 'fill-color': DRAFT_COLOUR, 'fill-opacity': 0.3 } });
+  map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', paint: { 'fill-antialias': false, 'fill-color': DRAFT_COLOUR, 'fill-opacity': 0.3 } });
   map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': DRAFT_COLOUR, 'line-width': 2 } });
   map.addLayer({
     id: 'draft-selected',
@@ -131,7 +135,7 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
     paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 },
   });
   map.addLayer({ id: 'grid-highlight', type: 'line', source: 'grids', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#1c7ed6', 'line-width': 3 } });
-  map.addLayer({ id: 'finding-fill', type: 'fill', source: 'findings', paint: { 'fill-color': '#ff0000', 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'finding-fill', type: 'fill', source: 'findings', paint: { 'fill-antialias': false, 'fill-color': '#ff0000', 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'finding-line', type: 'line', source: 'findings', paint: { 'line-color': '#c92a2a', 'line-width': 3 } });
   map.addLayer({ id: 'finding-point', type: 'circle', source: 'findings', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#c92a2a', 'circle-radius': 6 } });
   map.addLayer({
