@@ -85,20 +85,21 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     unsubscribe();
     unsubscribeFootprints();
   });
-  // Concurrent requests for one uncached tile share a single render.
+  // Concurrent requests for one uncached tile share a single render, unless an invalidation came between them.
   const rendering = new Map<string, Promise<CachedTile>>();
   const renderOptions = { inhabitedThreshold: loadRuleSet(config.ruleSet).islands.inhabitedResidents };
 
   async function tileFor(key: TileKey): Promise<CachedTile> {
     const cached = cache.get(key);
     if (cached) return cached;
-    const id = `${key.layer}/${key.z}/${key.x}/${key.y}`;
+    const generation = cache.generation(key.layer);
+    const id = `${key.layer}/${key.z}/${key.x}/${key.y}@${generation}`;
     let pending = rendering.get(id);
     if (!pending) {
       pending = renderTile(knex, backend, key.layer as TileLayer['name'], key, renderOptions)
         .then((body) => {
           const tile = { body, etag: etagOf(body) };
-          cache.set(key, tile);
+          if (cache.generation(key.layer) === generation) cache.set(key, tile);
           return tile;
         })
         .finally(() => rendering.delete(id));

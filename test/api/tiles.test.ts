@@ -128,6 +128,22 @@ describe.each(BACKENDS)('vector tiles on %s', (backend) => {
     expect(drawn.find((p) => p.code === code)?.households).toBe(433);
   });
 
+  it('does not cache a tile whose render read the partition before a filing landed', async () => {
+    const tile = tileOf(122.31, 29.94, 13);
+    invalidateTiles({ layers: ['grids'] });
+    // The filing lands while the render's query is on its way: that render is served but must not be kept.
+    const landDuringRender = (query: { sql: string }) => {
+      if (!query.sql.includes('ST_ClipByBox2D')) return;
+      service.db.knex.off('query', landDuringRender);
+      announceFilingLanded({ number: 'TEST-RACE', townshipCode: '330903001000' });
+    };
+    service.db.knex.on('query', landDuringRender);
+    const [first] = await codesIn('grids', tile);
+    expect(first).toBeDefined();
+    await service.db.knex('grids').where({ code: first.code }).whereNull('valid_to').update({ name: '归档后改名' });
+    expect((await codesIn('grids', tile)).find((p) => p.code === first.code)?.name).toBe('归档后改名');
+  });
+
   it('publishes TileJSON 3.0.0 per layer', async () => {
     const res = await get('/tiles/grids.json');
     expect(res.statusCode).toBe(200);

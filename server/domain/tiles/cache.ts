@@ -33,6 +33,9 @@ export class TileCache {
   private bytes = 0;
   private hits = 0;
   private misses = 0;
+  /** Invalidations of all layers, and of each layer by name: a render begun under an older count is stale. */
+  private invalidatedAll = 0;
+  private readonly invalidatedLayers = new Map<string, number>();
 
   constructor(private readonly options: TileCacheOptions) {}
 
@@ -62,13 +65,24 @@ export class TileCache {
     }
   }
 
-  /** Re-accounts an entry whose gzip form was added after it was stored. */
+  /** Re-accounts an entry whose gzip form was added after it was stored (only if that tile is still the one held). */
   update(key: TileKey, tile: CachedTile): void {
-    if (this.entries.has(keyOf(key))) this.set(key, tile);
+    if (this.entries.get(keyOf(key))?.tile === tile) this.set(key, tile);
+  }
+
+  /**
+   * Grows with every invalidation that may cover tiles of `layer`. Take it before rendering and store the tile only if
+   * it has not moved: a render that read the partition before a filing must not be cached after the filing dropped it.
+   * @example const before = cache.generation('grids'); const tile = await render(); if (cache.generation('grids') === before) cache.set(key, tile);
+   */
+  generation(layer: string): number {
+    return this.invalidatedAll + (this.invalidatedLayers.get(layer) ?? 0);
   }
 
   /** Drops the tiles an invalidation covers; returns how many went. */
   invalidate({ layers, bbox }: TileInvalidation = {}): number {
+    if (layers) for (const layer of layers) this.invalidatedLayers.set(layer, (this.invalidatedLayers.get(layer) ?? 0) + 1);
+    else this.invalidatedAll++;
     let dropped = 0;
     for (const [id, { key }] of [...this.entries]) {
       if (layers && !layers.includes(key.layer)) continue;

@@ -68,4 +68,27 @@ describe('TileCache', () => {
     expect(invalidateTiles()).toBe(0);
     expect(cache.get(key('grids', 0, 0, 0))).toBeDefined();
   });
+
+  it('moves the generation of the layers an invalidation names, and of every layer when it names none', () => {
+    const cache = new TileCache({ maxBytes: 1e6 });
+    const [grids, islands] = [cache.generation('grids'), cache.generation('islands')];
+    cache.invalidate({ layers: ['grids', 'sea-grids'], bbox: [0, 0, 1, 1] });
+    expect(cache.generation('grids')).not.toBe(grids);
+    expect(cache.generation('islands')).toBe(islands);
+    const sea = cache.generation('sea-grids');
+    cache.invalidate();
+    expect(cache.generation('islands')).not.toBe(islands);
+    expect(cache.generation('sea-grids')).not.toBe(sea);
+  });
+
+  it('does not let a stale tile overwrite the one held when its gzip form is added', () => {
+    const cache = new TileCache({ maxBytes: 1e6 });
+    const address = key('grids', 12, 3430, 1687);
+    const stale = tile(100);
+    const fresh = tile(120);
+    cache.set(address, fresh);
+    stale.gzip = new Uint8Array(10);
+    cache.update(address, stale);
+    expect(cache.get(address)).toBe(fresh);
+  });
 });
