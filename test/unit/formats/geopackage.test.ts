@@ -3,6 +3,7 @@
 //   ogr2ogr -f GPKG two-grids-gdal.gpkg two-grids.geojson -a_srs EPSG:4490 -nln grids -lco SPATIAL_INDEX=NO
 //   ogr2ogr -f GPKG mixed-geometry.gpkg mixed-geometry.geojson -nln grids -lco SPATIAL_INDEX=NO
 //   ogr2ogr -f GPKG beijing1954.gpkg two-grids.geojson -a_srs EPSG:4214 -nln grids -lco SPATIAL_INDEX=NO
+//   ogr2ogr -f GPKG three-d.gpkg three-d.geojson -a_srs EPSG:4326 -nln grids -lco SPATIAL_INDEX=NO
 // (each with --config OGR_SQLITE_PRAGMA page_size=512 to keep them small).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -129,6 +130,14 @@ describe('GeoPackage reader', () => {
     ]);
     const expected = (await readGridFile(fixture('two-grids.geojson'), 'geojson', null)).grids;
     grids.forEach((g, i) => expect(maxDeviation(g.geometry, expected[i].geometry)).toBe(0));
+  });
+
+  it('drops Z (ISO WKB PolygonZ written by GDAL) with a note on the feature', async () => {
+    const { grids, rejected } = await readGridFile(fixture('three-d.gpkg'), 'geopackage', null);
+    expect(rejected).toEqual([]);
+    expect(grids.map((g) => [g.name, g.households])).toEqual([['带高程的网格', 300]]);
+    expect(grids[0].notes.join(' ')).toMatch(/Z .*dropped/);
+    expect(grids[0].geometry.type === 'Polygon' && grids[0].geometry.coordinates[0].every((p) => p.length === 2)).toBe(true);
   });
 
   it('converts GCJ-02 said by the caller on top of a WGS84/CGCS2000 layer', async () => {
