@@ -17,10 +17,10 @@ import { densityPoints } from './map/density.ts';
 import { CLICKABLE_GRID_LAYERS, addProductLayers, highlightGrid, setSourceData } from './map/layers.ts';
 import { PlanSession } from './plan/session.ts';
 import { SeaWatch } from './sea/watch.ts';
+import { SuggestSession } from './suggest/session.ts';
 import { renderEditPanel } from './ui/edit-panel.ts';
 import { renderGridCard } from './ui/grid-card.ts';
 import { renderRoleSwitcher } from './ui/role-switcher.ts';
-import { renderSuggestPanel, type SuggestPanelView } from './ui/suggest-panel.ts';
 import { mountLayerSwitcher, renderLegend } from './ui/layers-panel.ts';
 import { mountSearch, searchIndex, type SearchEntry } from './ui/search.ts';
 import { mountShortcuts, type ShortcutAction } from './ui/shortcuts.ts';
@@ -64,8 +64,6 @@ const ui = {
   history: null as GridHistory | null,
   status: t('loading') as string,
 };
-const suggestion: SuggestPanelView = { villages: [], village: null, band: { min: 300, max: 500, ideal: 400 }, job: null, error: null };
-const JOB_POLL_MS = 400;
 let editor: DraftEditor | null = null;
 let layerSwitcher: { render(): void } | null = null;
 let densityLoaded = false;
@@ -83,6 +81,19 @@ const plan = new PlanSession(
   },
   apiKey(),
 );
+const suggestion = new SuggestSession({
+  map,
+  panel: element('suggest-panel'),
+  editor: () => editor,
+  divisions: () => data.divisions,
+  township: () => ui.township,
+  accepted: (township, error) => {
+    ui.error = error;
+    if (!ui.township && township) ui.township = township;
+    renderEditing();
+  },
+  fitTo,
+});
 const validator = new DraftValidator({
   features: () => editor?.state.features ?? [],
   township: () => ui.township,
@@ -160,7 +171,7 @@ function chooseTownship(code: string): void {
   renderEditing();
   plan.render();
   void plan.loadList();
-  renderSuggestion();
+  suggestion.render();
   validator.request();
 }
 
@@ -181,60 +192,10 @@ function renderAll(): void {
   renderEditing();
   plan.render();
   sea.render();
-  renderSuggestion();
+  suggestion.render();
   renderFindings();
   showCard(ui.cardCode);
   renderRoleSwitcher(element<HTMLSelectElement>('role-switch'), plan.view.key, (key) => void chooseRole(key));
-}
-
-// --- suggestion: a background job polled for progress; its grids are shown, then taken into the draft on request ---
-function renderSuggestion(): void {
-  suggestion.villages = data.divisions.filter((d) => d.level === 'village' && (!ui.township || d.code.startsWith(ui.township.slice(0, 9))));
-  renderSuggestPanel(element('suggest-panel'), suggestion, {
-    chooseVillage: (code) => {
-      suggestion.village = code || null;
-      renderSuggestion();
-    },
-    run: () => void runSuggestion(),
-    accept: () => {
-      const features = suggestion.job?.result?.features.features ?? [];
-      ui.error = editor?.dispatch({
-        type: 'load',
-        grids: features.map((f) => ({ geometry: f.geometry, properties: { divisionCode: f.properties.divisionCode, households: f.properties.households } })),
-      });
-      if (!ui.township && suggestion.village) ui.township = `${suggestion.village.slice(0, 9)}000`;
-      setSourceData(map, 'suggest', { type: 'FeatureCollection', features: [] });
-      renderEditing();
-    },
-  });
-}
-
-async function runSuggestion(): Promise<void> {
-  const village = suggestion.village;
-  if (!village) return;
-  suggestion.error = null;
-  suggestion.job = { status: 'queued', phase: null, percent: 0 };
-  renderSuggestion();
-  try {
-    const id = await api.suggest({ divisionCode: village, band: suggestion.band });
-    let job = await api.job(id);
-    while (job.status === 'queued' || job.status === 'running') {
-      suggestion.job = job;
-      renderSuggestion();
-      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
-      job = await api.job(id);
-    }
-    suggestion.job = job;
-    if (job.status === 'failed') suggestion.error = job.error?.detail ?? job.error?.title ?? t('suggest.status.failed');
-    if (job.result) {
-      setSourceData(map, 'suggest', job.result.features);
-      fitTo({ type: 'GeometryCollection', geometries: job.result.features.features.map((f) => f.geometry) });
-    }
-  } catch (error) {
-    suggestion.job = null;
-    suggestion.error = error instanceof Error ? error.message : String(error);
-  }
-  renderSuggestion();
 }
 
 async function chooseRole(key: string | null): Promise<void> {
@@ -291,7 +252,7 @@ function startEditor(): DraftEditor {
       if (!ui.township && state.features[0]) ui.township = townshipAt(state.features[0]);
       renderEditing();
       plan.render();
-      renderSuggestion();
+      suggestion.render();
       if (state.features !== lastFeatures) {
         lastFeatures = state.features;
         validator.request();
