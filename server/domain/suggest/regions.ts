@@ -77,18 +77,63 @@ export interface PowerDiagramOptions {
   rounds?: number;
 }
 
-/** Nearest centre by power distance |x − c|² − w(c). */
-function powerLabel(x: number, y: number, cx: Float64Array, cy: Float64Array, weight: Float64Array): number {
-  let best = 0;
-  let bestD = Infinity;
-  for (let c = 0; c < cx.length; c++) {
-    const d = (x - cx[c]) ** 2 + (y - cy[c]) ** 2 - weight[c];
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
+/**
+ * Weighted centres of a power diagram. `label` finds the centre nearest by power distance
+ * |x − c|² − w(c), lowest index on a tie, scanning centres outwards in x order and stopping once no
+ * centre further out in x can be nearer: the same answer as trying all of them, at a fraction of the cost.
+ */
+class PowerCentres {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly weight: Float64Array;
+  private readonly order: Int32Array;
+  private readonly sortedX: Float64Array;
+  private maxWeight = 0;
+
+  constructor(centres: Array<[number, number]>) {
+    this.x = Float64Array.from(centres, (c) => c[0]);
+    this.y = Float64Array.from(centres, (c) => c[1]);
+    this.weight = new Float64Array(centres.length);
+    this.order = Int32Array.from(centres.keys());
+    this.sortedX = new Float64Array(centres.length);
   }
-  return best;
+
+  /** To be called after the centres or the weights change. */
+  index(): void {
+    const { x, order, sortedX } = this;
+    order.sort((a, b) => x[a] - x[b] || a - b);
+    order.forEach((c, i) => (sortedX[i] = x[c]));
+    this.maxWeight = Math.max(...this.weight);
+  }
+
+  label(px: number, py: number): number {
+    const { y, weight, order, sortedX, maxWeight } = this;
+    const k = order.length;
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sortedX[mid] < px) lo = mid + 1;
+      else hi = mid;
+    }
+    let left = lo - 1;
+    let right = lo;
+    let best = -1;
+    let bestD = Infinity;
+    while (left >= 0 || right < k) {
+      const dl = left >= 0 ? px - sortedX[left] : Infinity;
+      const dr = right < k ? sortedX[right] - px : Infinity;
+      const dx = Math.min(dl, dr);
+      if (dx * dx - maxWeight > bestD) break;
+      const c = order[dl <= dr ? left-- : right++];
+      const d = dx * dx + (py - y[c]) ** 2 - weight[c];
+      if (d < bestD || (d === bestD && c < best)) {
+        bestD = d;
+        best = c;
+      }
+    }
+    return best;
+  }
 }
 
 const LLOYD_ROUNDS = 12;
@@ -135,9 +180,8 @@ export function powerDiagramRegions(
   const counted = populated.length >= k ? populated : Array.from({ length: n }, (_, i) => i);
   const amount = populated.length >= k ? hs : new Float64Array(n).fill(1);
   const centres = weightedKMeans(xs, ys, amount, k, random);
-  const cx = Float64Array.from(centres, (c) => c[0]);
-  const cy = Float64Array.from(centres, (c) => c[1]);
-  const weight = new Float64Array(k);
+  const diagram = new PowerCentres(centres);
+  const { x: cx, y: cy, weight } = diagram;
   const target = counted.reduce((s, i) => s + amount[i], 0) / k;
   // Squared radius of a round region of the mean size: the scale of the weights.
   const radius2 = (options.unitArea * n) / (k * Math.PI);
@@ -148,7 +192,8 @@ export function powerDiagramRegions(
     let bestScore = Infinity;
     for (let step = 0; step < BALANCE_STEPS; step++) {
       totals.fill(0);
-      for (const i of counted) totals[powerLabel(xs[i], ys[i], cx, cy, weight)] += amount[i];
+      diagram.index();
+      for (const i of counted) totals[diagram.label(xs[i], ys[i])] += amount[i];
       let score = 0;
       let worst = 0;
       for (let c = 0; c < k; c++) {
@@ -166,12 +211,13 @@ export function powerDiagramRegions(
       for (let c = 0; c < k; c++) weight[c] += (rate * (target - totals[c])) / target;
     }
     weight.set(bestWeight);
+    diagram.index();
     if (round === rounds) break;
     const sx = new Float64Array(k);
     const sy = new Float64Array(k);
     const sw = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      const c = powerLabel(xs[i], ys[i], cx, cy, weight);
+      const c = diagram.label(xs[i], ys[i]);
       sx[c] += xs[i];
       sy[c] += ys[i];
       sw[c]++;
@@ -182,7 +228,7 @@ export function powerDiagramRegions(
       cy[c] = sy[c] / sw[c];
     }
   }
-  members.forEach((u, i) => (owner[u] = firstRegion + powerLabel(xs[i], ys[i], cx, cy, weight)));
+  members.forEach((u, i) => (owner[u] = firstRegion + diagram.label(xs[i], ys[i])));
   keepLargestPieces(graph, members, owner);
 }
 
