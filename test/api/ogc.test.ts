@@ -228,6 +228,30 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
     expect((await get('/ogc/collections/divisions-county/items/330902001000')).statusCode).toBe(404);
   });
 
+  it('renders every resource as HTML with f=html, linking on to the next HTML page', async () => {
+    const html = async (url: string) => {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toMatch(/^text\/html/);
+      return res.body;
+    };
+    const hrefs = (body: string) => [...body.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    expect(await html('/ogc?f=html')).toContain('Wangge');
+    expect(await html('/ogc/conformance?f=html')).toContain('http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs');
+    const collections = await html('/ogc/collections?f=html');
+    for (const id of COLLECTIONS) expect(hrefs(collections)).toContain(`http://localhost:80/ogc/collections/${id}?f=html`);
+    expect(hrefs(await html('/ogc/collections/grids?f=html'))).toContain('http://localhost:80/ogc/collections/grids/items?f=html');
+    const page1 = await html('/ogc/collections/grids/items?f=html&limit=5');
+    const next = hrefs(page1).find((h) => h.includes('offset=5'));
+    expect(next).toBeDefined();
+    expect(new URL(next!).searchParams.get('f')).toBe('html');
+    const page2 = await html(pathOf(next!));
+    expect(hrefs(page2).some((h) => h.includes('offset=0'))).toBe(true);
+    const feature = hrefs(page1).find((h) => h.includes('/items/'))!;
+    const one = await html(pathOf(feature));
+    expect(one).toContain(decodeURIComponent(new URL(feature).pathname.split('/').pop()!));
+  });
+
   it('renders HTML for f=html and for browsers', async () => {
     const res = await get('/ogc/collections/grids/items?limit=5&f=html');
     expect(res.headers['content-type']).toMatch(/^text\/html/);
