@@ -18,6 +18,7 @@ import {
   readGridFile,
   writeGridFile,
   type FeatureFault,
+  type ImportOutcome,
   type TransferFormat,
   type TransferGrid,
 } from '../domain/formats/index.ts';
@@ -58,6 +59,19 @@ export interface ImportResult {
   features: Array<{ index: number; planGridId: string; code: string | null; name: string; notes: string[] }>;
   skipped: FeatureFault[];
   plan: PlanRecord & { allowedTransitions: string[] };
+}
+
+/**
+ * Whether a read file can be imported at all: a 422 naming every rejected feature, or saying the file is empty.
+ * `rejected` may add faults found against the plan (division codes) to the file's own.
+ */
+export function assertImportable(outcome: ImportOutcome, rejected: FeatureFault[] = outcome.rejected): void {
+  if (rejected.length) {
+    const sorted = [...rejected].sort((a, b) => a.index - b.index);
+    const total = outcome.grids.length + outcome.rejected.length;
+    throw new ProblemError(422, 'import-rejected', 'Features rejected', `${rejected.length} of ${total} feature(s) cannot be imported; nothing was imported`, sorted.map(({ pointer, message }) => ({ pointer, message })));
+  }
+  if (outcome.grids.length === 0) throw new ProblemError(422, 'empty-import', 'Nothing to import', 'the file holds no features', [{ pointer: 'body', message: 'no features' }]);
 }
 
 /**
@@ -108,12 +122,7 @@ export async function importIntoPlan(
       },
     });
   }
-  if (rejected.length) {
-    rejected.sort((a, b) => a.index - b.index);
-    const total = outcome.grids.length + outcome.rejected.length;
-    throw new ProblemError(422, 'import-rejected', 'Features rejected', `${rejected.length} of ${total} feature(s) cannot be imported; nothing was imported`, rejected.map(({ pointer, message }) => ({ pointer, message })));
-  }
-  if (records.length === 0) throw new ProblemError(422, 'empty-import', 'Nothing to import', 'the file holds no features', [{ pointer: 'body', message: 'no features' }]);
+  assertImportable(outcome, rejected);
 
   let ids: string[] = [];
   const plan = await editPlan(knex, principal, planId, ifMatch, 'grid.import', async (trx, current) => {
