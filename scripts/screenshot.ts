@@ -1,5 +1,6 @@
-// Saves docs/screenshot.png (1366×768) of the editor on the demo data: filed grids by household band with labels,
-// a grid card, and a draft grid copied from the registry with its validation panel. Needs `npm run build:web` first.
+// Saves docs/screenshot.png (1366×768) of the editor on the demo data, as the maritime authority sees it: 沈家门's filed
+// grids by household band within their village boundaries, a grid card, the fishing grounds to the east with vessels
+// coloured by formation and the demo's two alerts ringed and listed. Needs `npm run build:web` first.
 // Usage: npx tsx scripts/screenshot.ts [output.png]
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -27,17 +28,18 @@ try {
   const nearest = grids[centres.reduce((best, c, i) => (Math.hypot(c[0] - mean[0], c[1] - mean[1]) < Math.hypot(centres[best][0] - mean[0], centres[best][1] - mean[1]) ? i : best), 0)];
 
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.addInitScript(() => localStorage.setItem('wangge.apiKey', 'demo-maritime'));
   await page.goto(`http://127.0.0.1:${address.port}/`);
-  await page.waitForSelector('body[data-divisions="true"]', { state: 'attached', timeout: 60_000 });
+  await page.waitForSelector('body[data-sea="true"]', { state: 'attached', timeout: 60_000 });
+  await page.click('#alerts-latest');
+  await page.waitForSelector('#alerts-panel li[data-kind="left_formation"]', { timeout: 30_000 });
   await page.fill('#search-input', nearest.properties.code);
   await page.click(`#search-results li[data-code="${nearest.properties.code}"]`);
+  // From the town to the fishing grounds east of 朱家尖.
   await page.evaluate(() => {
-    const { map } = (window as unknown as { __wangge: { map: { zoomTo(z: number, o: object): void } } }).__wangge;
-    map.zoomTo(14.2, { duration: 0 });
+    const { map } = (window as unknown as { __wangge: { map: { fitBounds(b: number[], o: object): void } } }).__wangge;
+    map.fitBounds([122.29, 29.81, 122.7, 29.98], { padding: 0, duration: 0 });
   });
-  await page.click('#grid-card button:not(.close)');
-  await page.waitForSelector('#validation-panel .summary', { timeout: 10_000 });
-  await page.waitForFunction(() => !document.querySelector('#validation-panel .summary')?.textContent?.includes('…'), undefined, { timeout: 10_000 });
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
