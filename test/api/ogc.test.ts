@@ -278,7 +278,7 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
     expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain(parameter);
   });
 
-  it('is read by GDAL: ogrinfo lists the collections, ogr2ogr copies every grid and sends a property filter to the server', { timeout: 120_000 }, async () => {
+  it('is read by GDAL: ogrinfo lists the collections, ogr2ogr copies every grid and every feature of every collection, and sends a property filter to the server', { timeout: 120_000 }, async () => {
     const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
     const dir = await mkdtemp(path.join(tmpdir(), 'wangge-oapif-'));
     try {
@@ -290,6 +290,15 @@ describe.each(BACKENDS)('OGC API – Features on %s', (backend) => {
       const codes = await service.db.knex('grids').whereRaw(LAND_GRIDS).pluck('code');
       expect(copied.features.map((f) => f.properties!.code).sort()).toEqual(codes.sort());
       expect(copied.features.every((f) => f.geometry.type === 'MultiPolygon')).toBe(true);
+
+      // Every feature of every collection, copied in one go (pages of 1000).
+      const everything = path.join(dir, 'everything.gpkg');
+      await run('ogr2ogr', ['-f', 'GPKG', everything, `OAPIF:${address}/ogc`, '-oo', 'PAGE_SIZE=1000']);
+      const summary = (await run('ogrinfo', ['-ro', '-so', '-al', everything], { maxBuffer: 1e8 })).stdout;
+      const counts = Object.fromEntries([...summary.matchAll(/Layer name: (\S+)[\s\S]*?Feature Count: (\d+)/g)].map((m) => [m[1], Number(m[2])]));
+      for (const id of COLLECTIONS) expect(counts[id], id).toBe((await json(`/ogc/collections/${id}/items?limit=1`)).numberMatched);
+      expect(counts.divisions).toBe(await count('divisions'));
+      expect(counts.islands).toBe(await count('islands'));
 
       // An attribute filter goes to the server: GDAL finds the parameter in the OpenAPI 3.0 document.
       const requested: string[] = [];
