@@ -228,4 +228,28 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     expect(other.statusCode).toBe(403);
     await expectUntouched(id);
   });
+
+  it('exports the partition in force on any date: the earlier version of a grid changed since, as GeoPackage', async () => {
+    const knex = service.db.knex;
+    // Last in this suite, as it changes the filed partition the others compare: a land grid gets a second version
+    // the day after its first.
+    const grid = await knex('grids').whereNull('valid_to').whereNull('parent_code').whereNot('kind', 'maritime').where('division_code', 'like', `${TOWNSHIP.slice(0, 9)}%`).orderBy('code').first();
+    const [{ first, second }] = (await knex.raw(`SELECT to_char(valid_from, 'YYYY-MM-DD') AS first, to_char(valid_from + 1, 'YYYY-MM-DD') AS second FROM grids WHERE id = ?`, [grid.id])).rows;
+    expect(second <= new Date().toISOString().slice(0, 10)).toBe(true);
+    await knex('grids').where({ id: grid.id }).update({ valid_to: second });
+    await knex.raw(
+      `INSERT INTO grids (code, version, name, kind, subkind, division_code, households, population, valid_from, geom)
+       SELECT code, version + 1, name || '（调整）', kind, subkind, division_code, households, population, ?, geom FROM grids WHERE id = ?`,
+      [second, grid.id],
+    );
+    const exportOn = async (at?: string) => {
+      const res = await get(`/v1/grids/export?division=${TOWNSHIP}&format=geopackage${at ? `&at=${at}` : ''}`, 'demo-registrar');
+      expect(res.statusCode).toBe(200);
+      const { grids, rejected } = await readGridFile(new Uint8Array(res.rawPayload), 'geopackage', null);
+      expect(rejected).toEqual([]);
+      return grids.find((g) => g.code === grid.code)?.name;
+    };
+    expect(await exportOn(first)).toBe(grid.name);
+    expect(await exportOn()).toBe(`${grid.name}（调整）`);
+  });
 });
