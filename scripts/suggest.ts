@@ -8,7 +8,7 @@ import { migrateToLatest, openDatabase } from '../server/db/database.ts';
 import { ProblemError } from '../server/http/problem.ts';
 import { SuggestError } from '../server/domain/suggest/types.ts';
 import { prepareSuggestion, suggestProblem, type SuggestRequest } from '../server/jobs/suggest.ts';
-import { suggestInWorker } from '../server/jobs/thread.ts';
+import { SuggestWorker } from '../server/jobs/thread.ts';
 
 const USAGE = 'usage: npm run suggest -- --division <12-digit code> [--seed 1] [--band min,max,ideal] [--level grid|micro] [--mode fresh|adjust] [--out file.geojson]';
 
@@ -55,11 +55,12 @@ function progressBar(phase: string, percent: number): void {
 const { suggestion, out } = parseRequest();
 const config = loadConfig();
 const db = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: path.join(config.dataDir, 'pglite') });
+const worker = new SuggestWorker();
 try {
   await migrateToLatest(db.knex);
   const plan = await prepareSuggestion(db.knex, suggestion);
   process.stderr.write(`${plan.division.name} ${plan.division.code}: ${plan.villages.length} village(s)\n`);
-  const outcome = await suggestInWorker(plan, ({ phase, percent }) => progressBar(phase, percent));
+  const outcome = await worker.run(plan, ({ phase, percent }) => progressBar(phase, percent));
   progressBar('done', 100);
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (out) {
@@ -74,5 +75,6 @@ try {
   process.stderr.write(`\n${problem.title}: ${problem.detail ?? ''}${problem.status === 404 ? ' (is the demo loaded? npm run seed)' : ''}\n`);
   process.exitCode = 1;
 } finally {
+  await worker.close();
   await db.close();
 }

@@ -1,17 +1,22 @@
-// Worker-thread entry: one suggestion off the main event loop, progress and the outcome posted back.
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker-thread entry: suggestions off the main event loop, one per message, progress and the outcome posted
+// back under the task's number. The thread stays for the next suggestion.
+import { parentPort } from 'node:worker_threads';
 import { SuggestError } from '../domain/suggest/types.ts';
-import { computeSuggestion, type SuggestionPlan } from './suggest.ts';
-import type { WorkerMessage } from './thread.ts';
+import { computeSuggestion } from './suggest.ts';
+import type { WorkerMessage, WorkerTask } from './thread.ts';
 
-const post = (message: WorkerMessage) => parentPort!.postMessage(message);
-try {
-  const outcome = computeSuggestion(workerData as Pick<SuggestionPlan, 'villages' | 'skipped' | 'sharedPoints'>, (p) => post({ kind: 'progress', ...p }));
-  post({ kind: 'done', outcome });
-} catch (error) {
-  post({
-    kind: 'failed',
-    suggestType: error instanceof SuggestError ? error.type : null,
-    message: error instanceof SuggestError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-}
+const port = parentPort!;
+const post = (message: WorkerMessage) => port.postMessage(message);
+port.on('message', ({ task, plan }: WorkerTask) => {
+  try {
+    const outcome = computeSuggestion(plan, (p) => post({ task, kind: 'progress', ...p }));
+    post({ task, kind: 'done', outcome });
+  } catch (error) {
+    post({
+      task,
+      kind: 'failed',
+      suggestType: error instanceof SuggestError ? error.type : null,
+      message: error instanceof SuggestError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
+});

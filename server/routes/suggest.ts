@@ -8,7 +8,7 @@ import { ProblemError, badRequest, invalidParameter, type ProblemLocation } from
 import type { HouseholdPoint } from '../domain/suggest/types.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { prepareSuggestion, suggestionToPlan, type Barrier, type SuggestRequest } from '../jobs/suggest.ts';
-import { suggestInWorker } from '../jobs/thread.ts';
+import { SuggestWorker } from '../jobs/thread.ts';
 import { JobAccepted } from './jobs.ts';
 import type { RouteContext } from './context.ts';
 
@@ -113,7 +113,12 @@ export function suggestRequest(body: SuggestBody): SuggestRequest {
 export const suggestRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
   const runner = new JobRunner(knex, app.log);
   await runner.recover();
-  app.addHook('onClose', () => runner.close());
+  // One thread for all suggestions of this service, started by the first: later jobs skip its start-up.
+  const worker = new SuggestWorker();
+  app.addHook('onClose', async () => {
+    await runner.close();
+    await worker.close();
+  });
 
   app.post(
     '/v1/suggest',
@@ -141,7 +146,7 @@ export const suggestRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
         requestedBy: principal.id,
       };
       const job = await runner.submit('suggest', recorded, async (progress, signal) => {
-        const outcome = await suggestInWorker(plan, ({ phase, percent }) => progress(phase, percent), signal);
+        const outcome = await worker.run(plan, ({ phase, percent }) => progress(phase, percent), signal);
         if (suggestion.output === 'features') return outcome;
         progress('plan', 99);
         const note = `auto-suggested from household counts for ${plan.division.code} (seed ${suggestion.seed})`;
