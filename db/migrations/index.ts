@@ -5,9 +5,9 @@ import * as maritime from './002_maritime.ts';
 import * as workflow from './003_workflow.ts';
 import * as planScope from './004_plan_scope.ts';
 import * as formationFootprint from './005_formation_footprint.ts';
-import * as positionTimeBrin from './006_position_time_brin.ts';
-import * as aisFeedRole from './007_ais_feed_role.ts';
 import * as filingBase from './006_filing_base.ts';
+import * as positionTimeBrin from './007_position_time_brin.ts';
+import * as aisFeedRole from './008_ais_feed_role.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_registry': registry,
@@ -15,9 +15,9 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '003_workflow': workflow,
   '004_plan_scope': planScope,
   '005_formation_footprint': formationFootprint,
-  '006_position_time_brin': positionTimeBrin,
-  '007_ais_feed_role': aisFeedRole,
   '006_filing_base': filingBase,
+  '007_position_time_brin': positionTimeBrin,
+  '008_ais_feed_role': aisFeedRole,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
