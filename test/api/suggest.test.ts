@@ -8,7 +8,7 @@ import { BACKENDS, startTestService, type TestService } from '../support/service
 const VILLAGE = '330903001009'; // 墩头社区, 沈家门街道: ~1,300 households, a few grids
 const EMPTIED_VILLAGE = '330903001216'; // its household counts are deleted below
 const POLL_LIMIT_MS = 100_000;
-// A job starts a worker thread (and its TypeScript loader); on a busy 2-core machine a few jobs take tens of seconds.
+// The first job starts the worker thread (and its TypeScript loader); on a busy 2-core machine a few jobs take tens of seconds.
 const JOB_TEST_MS = 150_000;
 
 interface Job {
