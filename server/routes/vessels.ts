@@ -5,6 +5,7 @@ import { NewMembership, NewVessel, Vessel, VesselList } from '../schemas/maritim
 import { Problem } from '../schemas/resources.ts';
 import { Paging, pageLinks } from '../schemas/common.ts';
 import { addMembership, findMembershipGrid, findVessel, insertVessel, listVessels } from '../db/repositories/vessels.ts';
+import { chinaDate } from '../db/repositories/filings.ts';
 import { validateMmsi, validateRegisteredName } from '../domain/maritime/identity.ts';
 import { may } from '../domain/access/roles.ts';
 import { authorize } from '../http/auth.ts';
@@ -91,7 +92,7 @@ export const vesselRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       const grid = await findMembershipGrid(knex, request.body.formationCode);
       if (!grid) throw badRequest('formationCode: no vessel formation or aquaculture zone in force has this code', [{ pointer: '/formationCode', message: 'not a sea grid in force' }]);
       authorize(request, 'vessel:edit', { divisionCode: grid.divisionCode });
-      const validFrom = request.body.validFrom ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const validFrom = request.body.validFrom ?? chinaDate(new Date());
       const validTo = request.body.validTo ?? null;
       if (validTo !== null && validTo < validFrom) throw badRequest('validTo is before validFrom', [{ pointer: '/validTo', message: 'before validFrom' }]);
       await addMembership(knex, vessel.id, grid.code, grid.subkind, validFrom, validTo);

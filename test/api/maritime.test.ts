@@ -1,7 +1,7 @@
 // Vessels, position ingest and alerts through HTTP on both backends. The sea grids the ingest checks use are filed by
 // the test itself (a formation and an aquaculture zone at sea off 东极) so they do not depend on the demo's sea grids,
 // which are checked on their own: the synthetic formations, zones and tracks of db/seeds/maritime.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MultiPolygon, Polygon } from 'geojson';
 import * as turf from '@turf/turf';
 import { VectorTile } from '@mapbox/vector-tile';
@@ -247,6 +247,25 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     expect(refused.statusCode).toBe(400);
     // Rosters need vessel:edit: an AIS feed may report the vessel's position, not move it between formations.
     expect((await call('POST', '/v1/vessels/412561011/formation', 'demo-ais', { formationCode })).statusCode).toBe(403);
+  });
+
+  it('lists a vessel in the formation it joined last: twice on one day, and in the evening (UTC) when Zhoushan is a day ahead', async () => {
+    const sea = (await call('GET', '/v1/grids?kind=maritime&limit=1000')).json().features as { properties: { code: string; subkind: string } }[];
+    const [first, second] = sea.filter((g) => g.properties.subkind === 'vessel_formation').map((g) => g.properties.code);
+    const vessel = (await register({ registeredName: '浙普渔61021', mmsi: '412561021' })).json();
+    // 18:30 UTC is 02:30 the next day in Zhoushan: a membership dated by the Zhoushan day must be listed at once.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${new Date().toISOString().slice(0, 10)}T18:30:00Z`), shouldAdvanceTime: true });
+    try {
+      for (const code of [first, second, first]) {
+        const joined = await call('POST', `/v1/vessels/${vessel.id}/formation`, 'demo-maritime', { formationCode: code });
+        expect(joined.statusCode).toBe(200);
+        expect(joined.json().formationCode).toBe(code);
+        const listed = (await call('GET', '/v1/vessels?limit=10000', 'demo-maritime')).json().vessels.find((v: { id: string }) => v.id === vessel.id);
+        expect(listed.formationCode).toBe(code);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the formation footprint current: ingest derives it onto the version in force, and lookup, tiles and OGC follow', async () => {

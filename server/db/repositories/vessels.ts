@@ -55,17 +55,17 @@ interface VesselRow {
   p_on_land: boolean | null;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
+// Memberships are kept by day in China Standard Time, as the route dates a new one; the latest made wins a day's tie.
 function vesselQuery(knex: Knex) {
+  const today = chinaDate(new Date());
   return knex('vessels as v')
     .select('v.*')
     .select(
       knex.raw(
         `(SELECT m.formation_code FROM formation_members m JOIN grids g ON g.code = m.formation_code AND g.valid_to IS NULL
           WHERE m.vessel_id = v.id AND g.subkind = 'vessel_formation' AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to >= ?)
-          ORDER BY m.valid_from DESC LIMIT 1) as formation_code`,
-        [today(), today()],
+          ORDER BY m.valid_from DESC, m.id DESC LIMIT 1) as formation_code`,
+        [today, today],
       ),
     )
     .select('p.time as p_time', 'p.lon as p_lon', 'p.lat as p_lat', 'p.sog as p_sog', 'p.cog as p_cog', 'p.on_land as p_on_land')
