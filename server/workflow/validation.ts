@@ -12,7 +12,11 @@ export async function validateAgainstStore(
   request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage },
 ): Promise<RuleReport> {
   const ruleSet = loadRuleSet(request.ruleSet);
-  const context = await loadValidationContext(knex, request.divisionCode);
+  const proposedCodes = request.features.flatMap((f) => {
+    const code = (f.properties as Record<string, unknown> | null | undefined)?.code;
+    return typeof code === 'string' ? [code] : [];
+  });
+  const context = await loadValidationContext(knex, request.divisionCode, proposedCodes);
   if (!context) throw notFound('division (with a boundary)', request.divisionCode);
   return validatePartition(
     {

@@ -10,11 +10,12 @@ export interface ValidationContext {
   division: { code: string; level: DivisionLevel; geometry: Area };
   islands: Array<{ id: number; name: string | null; residents: number; geometry: Area }>;
   land: Area[];
-  /** retired codes and codes in use outside this division: a plan for it may use neither */
+  /** those of the proposed codes that are retired or in use outside this division: a plan for it may use neither */
   takenCodes: string[];
 }
 
-export async function loadValidationContext(knex: Knex, divisionCode: string): Promise<ValidationContext | null> {
+/** Only the proposed codes are looked up, so the cost does not grow with the registry. */
+export async function loadValidationContext(knex: Knex, divisionCode: string, proposedCodes: readonly string[]): Promise<ValidationContext | null> {
   const division = await knex('divisions').select('code', 'level', knex.raw('ST_AsGeoJSON(geom)::json as geometry')).where({ code: divisionCode }).first();
   if (!division || !division.geometry) return null;
   const islands = await knex('islands as i')
@@ -23,7 +24,12 @@ export async function loadValidationContext(knex: Knex, divisionCode: string): P
     .where('d.code', divisionCode)
     .orderBy('i.id');
   const prefix = divisionPrefix(division.code, division.level);
-  const taken = await knex('grid_codes').select('code').where('status', 'retired').orWhere((q) => q.where('status', 'active').whereNot('code', 'like', `${prefix}%`));
+  const taken = proposedCodes.length
+    ? await knex('grid_codes')
+        .select('code')
+        .whereIn('code', [...new Set(proposedCodes)])
+        .where((q) => q.where('status', 'retired').orWhere((active) => active.where('status', 'active').whereNot('code', 'like', `${prefix}%`)))
+    : [];
   return {
     division: { code: division.code, level: division.level, geometry: division.geometry },
     islands,

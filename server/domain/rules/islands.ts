@@ -2,7 +2,7 @@
 import type { Finding } from '../../schemas/resources.ts';
 import type { RuleContext } from './finding.ts';
 import type { Area, IslandInput } from './input.ts';
-import { areaM2, bboxIndex, bboxOf, intersection } from './topology/overlay.ts';
+import { areaM2, bboxIndex, bboxOf, intersection, sharesArea } from './topology/overlay.ts';
 
 export interface IslandCoverage {
   id: number;
@@ -54,17 +54,19 @@ export function islandCoverage(
 }
 
 export function islandFindings(ctx: RuleContext, islands: ReadonlyArray<IslandInput>): Finding[] {
-  const land = ctx.grids.flatMap((g) => ((g.kind === 'comprehensive' || g.kind === 'special') && g.parentCode === null && g.geometry ? [{ code: g.ref, geometry: g.geometry }] : []));
-  const threshold = ctx.ruleSet.islands.inhabitedResidents;
-  const byId = new Map(islands.map((i) => [i.id, i]));
-  return islandCoverage(islands, land, threshold)
-    .filter((c) => c.inhabited && !c.covered)
-    .map((c) => {
-      const name = c.name ?? `#${c.id}`;
-      return ctx.finding(
-        'islands.uncovered',
-        { zh: `有人岛 ${name}（常住 ${c.residents} 人）未划入任何网格`, en: `inhabited island ${name} (${c.residents} residents) is in no grid` },
-        { geometry: byId.get(c.id)!.geometry },
-      );
-    });
+  const land = ctx.grids.flatMap((g) => ((g.kind === 'comprehensive' || g.kind === 'special') && g.parentCode === null && g.geometry ? [g.geometry] : []));
+  const index = bboxIndex(land.map(bboxOf));
+  // Only whether an inhabited island shares area with some grid matters here, not how much (that is the report's).
+  const uncovered = islands
+    .filter((island) => island.residents >= ctx.ruleSet.islands.inhabitedResidents)
+    .filter((island) => !index.search(bboxOf(island.geometry)).some((i) => sharesArea(island.geometry, land[i])))
+    .sort((a, b) => b.residents - a.residents || a.id - b.id);
+  return uncovered.map((island) => {
+    const name = island.name ?? `#${island.id}`;
+    return ctx.finding(
+      'islands.uncovered',
+      { zh: `有人岛 ${name}（常住 ${island.residents} 人）未划入任何网格`, en: `inhabited island ${name} (${island.residents} residents) is in no grid` },
+      { geometry: island.geometry },
+    );
+  });
 }

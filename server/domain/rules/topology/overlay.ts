@@ -119,6 +119,18 @@ export function intersection(a: Area, b: Area): Area | null {
   return robustly([[ca, cb], [a, b], [snapped(a), snapped(b)]], (fs) => turf.intersect(turf.featureCollection(fs))?.geometry ?? null);
 }
 
+/**
+ * Whether a and b share area, not just a boundary. A vertex of one strictly inside the other settles it (a small
+ * disc around that vertex lies in both) without an overlay, which is the common case for a grid on an island.
+ */
+export function sharesArea(a: Area, b: Area): boolean {
+  if (!bboxIntersection(bboxOf(a), bboxOf(b))) return false;
+  const strictlyInside = (from: Area, into: Area) => polygonsOf(from).some((p) => turf.booleanPointInPolygon(p[0][0], into, { ignoreBoundary: true }));
+  if (strictlyInside(a, b) || strictlyInside(b, a)) return true;
+  const shared = intersection(a, b);
+  return shared !== null && areaM2(shared) > 0;
+}
+
 /** a minus every polygon in `others` (only the parts of them inside a's bbox matter). */
 export function difference(a: Area, others: readonly Area[]): Area | null {
   const box = bboxOf(a);
