@@ -1,19 +1,13 @@
 // In-process notice that a filing landed: the lookup index and the tile cache rebuild from it. Replicas hear the
-// same through PostgreSQL NOTIFY (see db/notifications.ts).
-import { EventEmitter } from 'node:events';
+// same through PostgreSQL NOTIFY wangge_filing, sent in the filing transaction and heard in lookup/lookup-service.ts.
+import { inProcessEvent } from './inProcess.ts';
 
 export interface FilingLanded {
   number: string;
   townshipCode: string;
 }
 
-const emitter = new EventEmitter();
+const filingLanded = inProcessEvent<FilingLanded>();
 
-export function onFilingLanded(listener: (event: FilingLanded) => void): () => void {
-  emitter.on('filing', listener);
-  return () => emitter.off('filing', listener);
-}
-
-export function announceFilingLanded(event: FilingLanded): void {
-  emitter.emit('filing', event);
-}
+export const onFilingLanded = filingLanded.on;
+export const announceFilingLanded = filingLanded.announce;

@@ -1,7 +1,7 @@
 // In-process notice that ingestion derived new footprints for vessel formations: the lookup index refreshes its sea
 // layer and the tile cache drops sea-grid tiles. Replicas hear the same through PostgreSQL NOTIFY wangge_footprint,
 // sent in the ingest transaction (see db/repositories/vessels.ts).
-import { EventEmitter } from 'node:events';
+import { inProcessEvent } from './inProcess.ts';
 
 export interface FootprintsMoved {
   /** One id per ingest batch, so an instance that hears both the event and its own NOTIFY acts once. */
@@ -12,13 +12,7 @@ export interface FootprintsMoved {
 
 export const FOOTPRINT_CHANNEL = 'wangge_footprint';
 
-const emitter = new EventEmitter();
+const footprintsMoved = inProcessEvent<FootprintsMoved>();
 
-export function onFootprintsMoved(listener: (event: FootprintsMoved) => void): () => void {
-  emitter.on('footprints', listener);
-  return () => emitter.off('footprints', listener);
-}
-
-export function announceFootprintsMoved(event: FootprintsMoved): void {
-  emitter.emit('footprints', event);
-}
+export const onFootprintsMoved = footprintsMoved.on;
+export const announceFootprintsMoved = footprintsMoved.announce;
