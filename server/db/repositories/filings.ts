@@ -7,20 +7,13 @@ import { matchPredecessors } from '../../domain/codes/continuity.ts';
 import { snapshotHash, verifyChain, type ChainVerdict } from '../../domain/filings/chain.ts';
 import { significantDigits } from '../../domain/codes/division.ts';
 import type { GridKind, StaffMember } from '../../schemas/resources.ts';
+import type { GridAttributes } from '../../domain/grids/attributes.ts';
 import * as turf from '@turf/turf';
 
-export interface FilingGrid {
-  name: string;
-  kind: GridKind;
-  subkind: string | null;
-  divisionCode: string;
-  parentCode: string | null;
-  /** null: counted from the stored household points inside the grid */
-  households: number | null;
-  population: number | null;
+/** A grid as a filing records it: its attributes plus who manages and staffs it. */
+export interface FilingGrid extends GridAttributes {
   managingUnits: Array<{ name: string; role: 'territorial' | 'business' }>;
   staff: StaffMember[];
-  geometry: Polygon | MultiPolygon;
   synthetic?: boolean;
 }
 

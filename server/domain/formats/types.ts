@@ -2,21 +2,14 @@
 // the error a file that cannot be read at all raises (rendered as problem+json by its type and status).
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { GridKind } from '../../schemas/resources.ts';
+import type { GridAttributes } from '../grids/attributes.ts';
 
 export const TRANSFER_FORMATS = ['geojson', 'shapefile', 'kml', 'csv', 'geopackage'] as const;
 export type TransferFormat = (typeof TRANSFER_FORMATS)[number];
 
 /** A grid as every export writes it: attributes a planner reads in QGIS, never staff or phones. */
-export interface TransferGrid {
+export interface TransferGrid extends GridAttributes {
   code: string | null;
-  name: string;
-  kind: GridKind;
-  subkind: string | null;
-  divisionCode: string;
-  parentCode: string | null;
-  households: number | null;
-  population: number | null;
-  geometry: Polygon | MultiPolygon;
 }
 
 /** One feature the importer accepted, in WGS84, with what it had to do to it. */
