@@ -3,19 +3,22 @@ import { bbox, booleanPointInPolygon, centroid } from '@turf/turf';
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { apiKey, setApiKey } from './api/auth.ts';
+import { apiKey, draftingScope, setApiKey } from './api/auth.ts';
 import { api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
+import { DraftKeeper } from './edit/keeper.ts';
+import { DraftStore, type StoredDraft } from './edit/persist.ts';
 import { boundaryRequest, registryRequest } from './first-data.ts';
 import { VertexIndex } from './edit/snapping.ts';
 import { DraftValidator } from './edit/validator.ts';
-import type { DraftProperties, EditError, EditorState } from './edit/state.ts';
+import { emptyDraft, type DraftProperties, type EditError, type EditorState } from './edit/state.ts';
 import { language, onLanguageChange, setLanguage, t, translateDom } from './i18n/index.ts';
 import { externalBasemap, externalBasemapUrl, ownStyle } from './map/basemap.ts';
 import { gridMapData, islandCoverage } from './map/data.ts';
 import { densityPoints } from './map/density.ts';
 import { CLICKABLE_GRID_LAYERS, addProductLayers, highlightGrid, setSourceData } from './map/layers.ts';
 import { PlanSession } from './plan/session.ts';
+import { FleetSession } from './sea/fleet.ts';
 import { SeaWatch } from './sea/watch.ts';
 import { SuggestSession } from './suggest/session.ts';
 import { renderEditPanel } from './ui/edit-panel.ts';
@@ -78,9 +81,15 @@ const plan = new PlanSession(
     divisionName,
     fitTo,
     registryChanged: async () => showRegistry(await api.grids()),
+    planChanged: () => keeper.schedule(),
   },
   apiKey(),
 );
+const keeper = new DraftKeeper(new DraftStore(localStorage), apiKey(), {
+  state: () => editor?.state ?? null,
+  context: () => ({ township: ui.township, planId: plan.planId }),
+  written: () => renderEditing(),
+});
 const suggestion = new SuggestSession({
   map,
   panel: element('suggest-panel'),
@@ -104,7 +113,11 @@ const validator = new DraftValidator({
     renderFindings();
   },
 });
-const sea = new SeaWatch(map, element('alerts-panel'), () => renderLegend(element('legend-panel'), sea.formations));
+const sea = new SeaWatch(map, element('alerts-panel'), () => {
+  renderLegend(element('legend-panel'), sea.formations);
+  fleet.render();
+});
+const fleet = new FleetSession({ panel: element('fleet-panel'), sea, key: () => plan.view.key, grids: () => data.grids });
 
 function divisionName(code: string): string {
   return data.divisions.find((d) => d.code === code)?.name ?? '';
@@ -153,9 +166,22 @@ async function loadHistory(code: string): Promise<void> {
 function renderEditing(): void {
   if (!editor) return;
   const townships = data.divisions.filter((d) => d.level === 'township');
-  renderEditPanel(element('edit-panel'), { state: editor.state, tool: ui.tool, error: ui.error, townships, township: ui.township }, {
+  const view = { state: editor.state, tool: ui.tool, error: ui.error, townships, township: ui.township, restored: keeper.restored, kept: keeper.outcome };
+  renderEditPanel(element('edit-panel'), view, {
     run,
     chooseTownship,
+    describe: (id, properties) => {
+      ui.error = editor?.dispatch({ type: 'describe', id, properties });
+      renderEditing();
+    },
+    discardRestored: () => {
+      keeper.discard();
+      editor?.replace(emptyDraft());
+    },
+    keepRestored: () => {
+      keeper.dismiss();
+      renderEditing();
+    },
     loadFiled: () => {
       const prefix = ui.township?.slice(0, 9);
       const grids = data.grids.filter((g) => prefix && g.properties.divisionCode.startsWith(prefix));
@@ -168,6 +194,7 @@ function renderEditing(): void {
 function chooseTownship(code: string): void {
   if ((code || null) === ui.township) return;
   ui.township = code || null;
+  keeper.schedule();
   renderEditing();
   plan.render();
   void plan.loadList();
@@ -192,6 +219,7 @@ function renderAll(): void {
   renderEditing();
   plan.render();
   sea.render();
+  fleet.render();
   suggestion.render();
   renderFindings();
   showCard(ui.cardCode);
@@ -200,7 +228,18 @@ function renderAll(): void {
 
 async function chooseRole(key: string | null): Promise<void> {
   setApiKey(key);
+  const kept = keeper.setKey(key);
   await Promise.all([plan.setKey(key), sea.setKey(key, data.grids)]);
+  restoreDraft(kept);
+}
+
+/** Puts back a draft kept in the browser, with its township and plan; the edit panel says so and offers to discard it. */
+function restoreDraft(kept: StoredDraft | null): void {
+  if (!kept || !editor) return;
+  editor.replace(kept.state);
+  if (kept.township) chooseTownship(kept.township);
+  if (kept.planId && plan.planId !== kept.planId) void plan.open(kept.planId);
+  renderEditing();
 }
 
 // --- editing actions, from the toolbar and the keyboard ---
@@ -245,6 +284,8 @@ function startEditor(): DraftEditor {
   let lastFeatures: EditorState['features'] | null = null;
   return new DraftEditor(map, {
     nameDraft: (n) => t('draft.name', { n }),
+    // In a sea plan (or for the maritime authority, who drafts only those) a drawn grid is a sea zone to start with.
+    drawnGrid: () => ((plan.view.plan?.value.scope ?? draftingScope(plan.view.key)) === 'maritime' ? { kind: 'maritime', subkind: 'aquaculture' } : {}),
     filedVertices: () => data.filedVertices,
     draftVertices: (state, except) => new VertexIndex(state.features.filter((f) => f.id !== except).map((f) => f.geometry)),
     onChange: (state, error) => {
@@ -257,6 +298,7 @@ function startEditor(): DraftEditor {
         lastFeatures = state.features;
         validator.request();
       }
+      keeper.schedule();
     },
     onToolChange: (tool) => {
       ui.tool = tool;
@@ -312,6 +354,7 @@ async function load(): Promise<void> {
   editor = startEditor();
   (window as unknown as { __wangge: object }).__wangge = { map, editor, data };
   renderAll();
+  restoreDraft(keeper.take());
   mountSearch(
     element<HTMLInputElement>('search-input'),
     element('search-results'),
@@ -352,6 +395,10 @@ async function pick(entry: SearchEntry): Promise<void> {
 map.on('click', (event) => {
   if (ui.tool !== 'select' || editor?.handlingClosingClick) return;
   if (map.queryRenderedFeatures(event.point, { layers: ['draft-fill'] }).length) return;
+  if (plan.reviewing) {
+    const planGrid = map.queryRenderedFeatures(event.point, { layers: ['plan-fill'] })[0];
+    if (planGrid) return plan.commentOn(String(planGrid.properties.id));
+  }
   const hit = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_GRID_LAYERS })[0];
   showCard(hit ? String(hit.properties.code) : null);
 });
@@ -366,6 +413,8 @@ onLanguageChange(() => {
   renderAll();
 });
 mountShortcuts(run);
+// The last edits of a closing or reloading page are written before it goes.
+addEventListener('pagehide', () => keeper.flush());
 translateDom(document);
 element('status').textContent = ui.status;
 

@@ -136,4 +136,15 @@ describe('editor state', () => {
     ]);
     expect(merged.features[0].properties.planGridId).toBeNull();
   });
+  it('describes a grid (name, kind and subkind) as an undoable edit, refusing an empty name and skipping a change to nothing', () => {
+    const drawn = run([{ type: 'add', geometry: west }]);
+    const zone = run([{ type: 'describe', id: 'd1', properties: { name: ' 东极贻贝养殖区 ', kind: 'maritime', subkind: 'aquaculture' } }], drawn);
+    expect(zone.features[0].properties).toMatchObject({ name: '东极贻贝养殖区', kind: 'maritime', subkind: 'aquaculture' });
+    expect(zone.features[0].geometry).toBe(west);
+    expect(zone.past.length).toBe(drawn.past.length + 1);
+    expect(run([{ type: 'undo' }], zone).features[0].properties).toMatchObject({ name: '草案 1', kind: 'comprehensive', subkind: null });
+    expect(applyEdit(zone, { type: 'describe', id: 'd1', properties: { name: '  ' } })).toEqual({ state: zone, error: 'empty-name' });
+    expect(applyEdit(zone, { type: 'describe', id: 'zz', properties: { name: 'x' } }).error).toBe('unknown-feature');
+    expect(applyEdit(zone, { type: 'describe', id: 'd1', properties: { kind: 'maritime', subkind: 'aquaculture' } }).state).toBe(zone);
+  });
 });

@@ -38,5 +38,13 @@ export function mayTake(key: string | null, transition: PlanTransition): boolean
 
 export const mayEdit = (key: string | null): boolean => mayTake(key, 'submit');
 
+/** The plans a key drafts: the township planner the land, the maritime authority the sea (each its own scope). */
+export function draftingScope(key: string | null): 'land' | 'maritime' | null {
+  const role = key ? DEMO_KEYS[key] : undefined;
+  return role === 'township_planner' ? 'land' : role === 'maritime_authority' ? 'maritime' : null;
+}
+
+export const mayEditPlan = (key: string | null, scope: 'land' | 'maritime'): boolean => draftingScope(key) === scope;
+
 /** The maritime authority watches vessels and their alerts; the panel is its own. */
 export const watchesSea = (key: string | null): boolean => (key ? DEMO_KEYS[key] === 'maritime_authority' : false);

@@ -104,6 +104,9 @@ export const api = {
   divisionsWithBoundaries: (level: Exclude<DivisionLevel, 'city'>) => request<DivisionCollection>(`/ogc/collections/divisions-${level}/items?limit=10000`),
   householdDensity: () => request<DensityCellCollection>('/ogc/collections/household-density/items?limit=10000'),
   vessels: () => request<{ vessels: Vessel[] }>('/v1/vessels?limit=10000').then((r) => r.vessels),
+  /** Joins a vessel to a formation from today (Zhoushan's day); its membership of another formation ends. */
+  joinFormation: (vesselId: string, formationCode: string) =>
+    request<Vessel>(`/v1/vessels/${vesselId}/formation`, { method: 'POST', body: JSON.stringify({ formationCode }) }),
   alerts: (at?: string) => request<AlertList>(`/v1/alerts${query({ at })}`),
   islands: () => request<IslandCollection>('/v1/islands'),
   grids: (filter: { division?: string; kind?: GridKind; bbox?: string; at?: string; limit?: number } = {}) =>
@@ -112,7 +115,7 @@ export const api = {
   gridHistory: (code: string) => request<GridHistory>(`/v1/grids/${code}/history`),
   validate: (body: { divisionCode: string; ruleSet?: string; features: FeatureCollection }) =>
     optional<RuleReport>('/v1/validate', { method: 'POST', body: JSON.stringify(body) }),
-  createPlan: (body: { townshipCode: string; trigger: PlanTrigger; triggerNote?: string; description?: string; start: 'empty' | 'filed' }) =>
+  createPlan: (body: { townshipCode: string; scope?: PlanView['scope']; trigger: PlanTrigger; triggerNote?: string; description?: string; start: 'empty' | 'filed' }) =>
     send<PlanView>('/v1/plans', { method: 'POST', body: JSON.stringify(body) }),
   plans: (township?: string) => request<{ plans: PlanView[] }>(`/v1/plans${query({ township })}`).then((r) => r.plans),
   plan: (id: string) => send<PlanView>(`/v1/plans/${id}`),

@@ -12,12 +12,14 @@ import {
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { setSourceData } from '../map/layers.ts';
 import type { Project, VertexIndex } from './snapping.ts';
-import { applyEdit, emptyDraft, type Edit, type EditError, type EditorState, type NameDraft } from './state.ts';
+import { applyEdit, emptyDraft, type DraftProperties, type Edit, type EditError, type EditorState, type NameDraft } from './state.ts';
 
 export type Tool = 'select' | 'draw' | 'split';
 
 export interface DraftEditorOptions {
   nameDraft: NameDraft;
+  /** What a newly drawn grid is until the planner says otherwise (a sea grid in a maritime plan). */
+  drawnGrid: () => Partial<DraftProperties>;
   /** Vertices to snap to, other than the draft's own (the filed grids on the map). */
   filedVertices: () => VertexIndex | null;
   draftVertices: (state: EditorState, except: string | null) => VertexIndex;
@@ -91,6 +93,14 @@ export class DraftEditor {
     return error;
   }
 
+  /** Puts a whole draft in place: one kept from before a reload, or an empty one when that is discarded. */
+  replace(state: EditorState): void {
+    this.cancelCapture();
+    this.state = state;
+    this.render();
+    this.options.onChange(state);
+  }
+
   setTool(tool: Tool): EditError | undefined {
     this.cancelCapture();
     if (tool === 'split' && this.state.selection.length !== 1) {
@@ -139,7 +149,7 @@ export class DraftEditor {
       }
       const edit: Edit =
         mode === 'polygon'
-          ? { type: 'add', geometry: feature.geometry as Polygon }
+          ? { type: 'add', geometry: feature.geometry as Polygon, properties: this.options.drawnGrid() }
           : { type: 'split', id: this.state.selection[0], line: feature.geometry as LineString };
       this.dispatch(edit);
       this.setTool('select');

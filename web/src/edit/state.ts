@@ -41,11 +41,13 @@ export type Edit =
   | { type: 'remove'; ids: string[] }
   | { type: 'split'; id: string; line: LineString }
   | { type: 'merge'; ids: string[] }
+  /** Renames a grid or says what it is (kind and subkind, e.g. a sea grid's aquaculture zone); undone like any edit. */
+  | { type: 'describe'; id: string; properties: Partial<Pick<DraftProperties, 'name' | 'kind' | 'subkind'>> }
   | { type: 'select'; ids: string[] }
   | { type: 'undo' }
   | { type: 'redo' };
 
-export type EditError = GeometryError | 'unknown-feature' | 'select-one' | 'select-two';
+export type EditError = GeometryError | 'unknown-feature' | 'select-one' | 'select-two' | 'empty-name';
 export type EditResult = { state: EditorState; error?: EditError };
 
 const HISTORY_LIMIT = 200;
@@ -127,6 +129,16 @@ export function applyEdit(state: EditorState, edit: Edit, nameDraft: NameDraft =
       const kept = state.features.filter((f) => !gone.has(f.id));
       const features = [...kept.slice(0, at), feature, ...kept.slice(at)];
       return { state: commit(state, { features, selection: [feature.id], serial: state.serial + 1 }) };
+    }
+    case 'describe': {
+      const target = byId(edit.id);
+      if (!target) return { state, error: 'unknown-feature' };
+      const name = edit.properties.name?.trim();
+      if (name === '') return { state, error: 'empty-name' };
+      const properties = { ...target.properties, ...edit.properties, ...(name ? { name } : {}) };
+      if (Object.entries(properties).every(([key, value]) => target.properties[key as keyof DraftProperties] === value)) return { state };
+      const features = state.features.map((f) => (f.id === edit.id ? { ...f, properties } : f));
+      return { state: commit(state, { features }) };
     }
     case 'select': {
       const known = edit.ids.filter((id) => byId(id));

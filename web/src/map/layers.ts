@@ -15,11 +15,12 @@ export const SUGGEST_COLOUR = '#7048e8';
 export const DIFF_COLOURS = { added: '#2f9e44', retired: '#c92a2a', reshaped: '#f08c00', unchanged: '#adb5bd' } as const;
 export const VILLAGE_COLOUR = '#a38f6b';
 export const ALERT_COLOUR = '#e03131';
+export const COMMENT_COLOUR = '#f76707';
 /** Village boundaries come from the product's vector tiles, which carry villages from z9; drawn from z10 so the overview stays clear. */
 export const VILLAGE_MIN_ZOOM = 10;
 
-export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'diff' | 'suggest' | 'vessels' | 'alerts';
-const GEOJSON_SOURCES: SourceId[] = ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'diff', 'suggest', 'vessels', 'alerts'];
+export type SourceId = 'land' | 'counties' | 'townships' | 'grids' | 'density' | 'draft' | 'findings' | 'plan' | 'comments' | 'diff' | 'suggest' | 'vessels' | 'alerts';
+const GEOJSON_SOURCES: SourceId[] = ['land', 'counties', 'townships', 'grids', 'density', 'draft', 'findings', 'plan', 'comments', 'diff', 'suggest', 'vessels', 'alerts'];
 
 export const LAYER_GROUPS = {
   land: ['land-fill', 'land-outline'],
@@ -33,7 +34,7 @@ export const LAYER_GROUPS = {
   islands: ['island-inhabited', 'island-uncovered'],
   labels: ['grid-label'],
   draft: ['draft-fill', 'draft-line', 'draft-selected'],
-  plan: ['plan-line', 'plan-checked'],
+  plan: ['plan-fill', 'plan-line', 'plan-checked', 'plan-commented', 'comment-marker', 'comment-label'],
   diff: ['diff-fill', 'diff-line'],
   suggest: ['suggest-fill', 'suggest-line'],
   vessels: ['vessel-circle', 'vessel-label'],
@@ -123,7 +124,10 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
   map.addLayer({ id: 'diff-line', type: 'line', source: 'diff', paint: { 'line-color': diffColour, 'line-width': 1.5 } });
   map.addLayer({ id: 'suggest-fill', type: 'fill', source: 'suggest', paint: { 'fill-antialias': false, 'fill-color': SUGGEST_COLOUR, 'fill-opacity': ['case', ['get', 'inBand'], 0.15, 0.4] } });
   map.addLayer({ id: 'suggest-line', type: 'line', source: 'suggest', paint: { 'line-color': SUGGEST_COLOUR, 'line-width': 1.5 } });
+  // Invisible: it only lets a click find the plan grid under the pointer (a reviewer comments on grids that way).
+  map.addLayer({ id: 'plan-fill', type: 'fill', source: 'plan', paint: { 'fill-antialias': false, 'fill-color': PLAN_COLOUR, 'fill-opacity': 0 } });
   map.addLayer({ id: 'plan-line', type: 'line', source: 'plan', paint: { 'line-color': PLAN_COLOUR, 'line-width': 1.5, 'line-dasharray': [3, 1] } });
+  map.addLayer({ id: 'plan-commented', type: 'line', source: 'plan', filter: ['get', 'commented'], paint: { 'line-color': COMMENT_COLOUR, 'line-width': 3 } });
   map.addLayer({ id: 'plan-checked', type: 'line', source: 'plan', filter: ['get', 'checked'], paint: { 'line-color': '#1c7ed6', 'line-width': 3.5 } });
   map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', paint: { 'fill-antialias': false, 'fill-color': DRAFT_COLOUR, 'fill-opacity': 0.3 } });
   map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': DRAFT_COLOUR, 'line-width': 2 } });
@@ -163,6 +167,19 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
       'text-offset': [0.8, 0],
     },
     paint: { 'text-color': ['get', 'colour'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
+  });
+  map.addLayer({
+    id: 'comment-marker',
+    type: 'circle',
+    source: 'comments',
+    paint: { 'circle-color': COMMENT_COLOUR, 'circle-radius': 9, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+  });
+  map.addLayer({
+    id: 'comment-label',
+    type: 'symbol',
+    source: 'comments',
+    layout: { 'text-field': ['get', 'number'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-allow-overlap': true, 'text-ignore-placement': true },
+    paint: { 'text-color': '#ffffff' },
   });
   map.addLayer({
     id: 'grid-label',

@@ -1,13 +1,16 @@
 // The plan open in the editor and every write to it. Each write sends the ETag of the last read; a 412 reloads the
 // plan and keeps the refused edit so the planner can send it again against the new version instead of redoing it.
+// A reviewer comments on single grids before returning the plan; the planner finds those comments on the map.
 import type { Geometry, LineString } from 'geojson';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { draftingScope, mayTake } from '../api/auth.ts';
 import { ApiError, api, type PlanGrid, type PlanGridBody, type PlanTransition, type PlanView, type Versioned } from '../api/client.ts';
 import type { DraftEditor } from '../edit/draw.ts';
 import type { DraftProperties } from '../edit/state.ts';
 import { t } from '../i18n/index.ts';
 import { setSourceData } from '../map/layers.ts';
 import { renderPlanPanel, type PlanPanelView } from '../ui/plan-panel.ts';
+import { commentMarkers, commentRows, commentedGridIds, returnComments } from './comments.ts';
 import { planListing } from './listing.ts';
 
 export interface PlanHost {
@@ -20,6 +23,8 @@ export interface PlanHost {
   fitTo(geometry: Geometry): void;
   /** A filing changed the registry: redraw the filed grids. */
   registryChanged(): Promise<void>;
+  /** A plan was opened or closed (the unsaved draft remembers which). */
+  planChanged(): void;
 }
 
 type Work = () => Promise<Versioned<PlanView>>;
@@ -51,6 +56,7 @@ export class PlanSession {
       diffShown: false,
       justifications: new Map(),
       comment: { text: '' },
+      gridComments: new Map(),
       message: null,
       busy: false,
       list: null,
@@ -67,7 +73,8 @@ export class PlanSession {
       this.host.panel,
       view,
       {
-        create: () => void this.step(() => api.createPlan({ townshipCode: this.host.township()!, trigger: 'scale_change', start: 'filed' })),
+        create: () =>
+          void this.step(() => api.createPlan({ townshipCode: this.host.township()!, scope: draftingScope(view.key) ?? 'land', trigger: 'scale_change', start: 'filed' })),
         open: (id) => void this.open(id),
         refreshList: () => void this.loadList(),
         toggle: (gridId) => {
@@ -98,6 +105,12 @@ export class PlanSession {
         },
         transition: (step) => void this.transition(step),
         close: () => this.close(),
+        commentOn: (gridId) => this.commentOn(gridId),
+        uncomment: (gridId) => {
+          view.gridComments.delete(gridId);
+          this.render();
+        },
+        focusGrid: (gridId) => this.focusGrid(gridId),
       },
       (code) => this.host.divisionName(code),
     );
@@ -130,8 +143,27 @@ export class PlanSession {
     this.render();
   }
 
+  /** The plan open now, if any. */
+  get planId(): string | null {
+    return this.view.plan?.value.id ?? null;
+  }
+
+  /** A reviewer may return the open plan, so a click on one of its grids starts a comment on it. */
+  get reviewing(): boolean {
+    const plan = this.view.plan?.value;
+    return plan !== undefined && plan.allowedTransitions.includes('return') && mayTake(this.view.key, 'return');
+  }
+
+  /** The reviewer picked a grid (on the map or in the list): it gets a comment box, the one typed into next. */
+  commentOn(gridId: string): void {
+    if (!this.reviewing || !this.view.grids.some((g) => g.id === gridId)) return;
+    if (!this.view.gridComments.has(gridId)) this.view.gridComments.set(gridId, '');
+    this.render();
+    this.host.panel.querySelector<HTMLTextAreaElement>(`textarea[data-comment-grid="${gridId}"]`)?.focus();
+  }
+
   /** Opens a plan someone else may have made: its township becomes the draft's, and the map shows its grids. */
-  private async open(id: string): Promise<void> {
+  async open(id: string): Promise<void> {
     await this.step(() => api.plan(id));
     const plan = this.view.plan?.value;
     if (!plan || plan.id !== id) return;
@@ -147,9 +179,21 @@ export class PlanSession {
     view.diffShown = false;
     view.message = null;
     view.reapplicable = false;
+    view.gridComments.clear();
     this.showGrids();
     void this.showDiff();
     void this.loadList();
+    this.host.planChanged();
+  }
+
+  private focusGrid(gridId: string): void {
+    const grid = this.view.grids.find((g) => g.id === gridId);
+    if (!grid) return;
+    this.view.checked.clear();
+    this.view.checked.add(gridId);
+    this.showGrids();
+    this.host.fitTo(grid.geometry);
+    this.render();
   }
 
   /** The plan as last read; plan actions are offered only while one is open. */
@@ -167,7 +211,12 @@ export class PlanSession {
     this.refused = null;
     this.render();
     try {
+      const opened = view.plan?.value.id;
       view.plan = await work();
+      if (view.plan.value.id !== opened) {
+        view.gridComments.clear();
+        this.host.planChanged();
+      }
       await this.reload(view.plan.value.id);
       if (done) view.message = { kind: 'info', text: done };
     } catch (error) {
@@ -193,11 +242,16 @@ export class PlanSession {
     await this.showDiff();
   }
 
+  /** The plan's grids, checked ones and those the latest review commented on marked, with a numbered marker per comment. */
   private showGrids(): void {
+    const { grids, checked } = this.view;
+    const rows = commentRows(this.view.plan?.value.comments ?? [], grids);
+    const commented = commentedGridIds(rows);
     setSourceData(this.host.map, 'plan', {
       type: 'FeatureCollection',
-      features: this.view.grids.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { name: g.properties.name, checked: this.view.checked.has(g.id) } })),
+      features: grids.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { id: g.id, name: g.properties.name, checked: checked.has(g.id), commented: commented.has(g.id) } })),
     });
+    setSourceData(this.host.map, 'comments', commentMarkers(rows, grids));
   }
 
   private async showDiff(): Promise<void> {
@@ -273,19 +327,21 @@ export class PlanSession {
 
   private async transition(step: PlanTransition): Promise<void> {
     const view = this.view;
-    if (step === 'return' && !view.comment.text.trim()) {
+    const comments = returnComments(view.comment.text, view.gridComments);
+    if (step === 'return' && !comments.length) {
       view.message = { kind: 'error', text: t('plan.commentRequired') };
       this.render();
       return;
     }
     const body =
-      step === 'submit'
-        ? { justifications: Object.fromEntries([...view.justifications].filter(([, text]) => text.trim())) }
-        : step === 'return'
-          ? { comments: [{ text: view.comment.text }] }
-          : {};
-    await this.step(() => api.transition(this.current().value.id, this.current().etag, step, body), step === 'file' ? t('plan.filed') : undefined);
+      step === 'submit' ? { justifications: Object.fromEntries([...view.justifications].filter(([, text]) => text.trim())) } : step === 'return' ? { comments } : {};
+    const done = step === 'file' ? t('plan.filed') : step === 'return' ? t('plan.returned', { count: comments.length }) : undefined;
+    await this.step(() => api.transition(this.current().value.id, this.current().etag, step, body), done);
     if (step === 'file' && view.plan?.value.status === 'filed') await this.host.registryChanged();
-    if (step === 'return' && view.plan?.value.status === 'returned') view.comment.text = '';
+    if (step === 'return' && view.plan?.value.status === 'returned') {
+      view.comment.text = '';
+      view.gridComments.clear();
+      this.render();
+    }
   }
 }

@@ -6,6 +6,7 @@ import { EXTERNAL_LAYER_PREFIX } from '../map/basemap.ts';
 import { UNASSIGNED_VESSEL_COLOUR, type Formation } from '../map/vessels.ts';
 import {
   ALERT_COLOUR,
+  COMMENT_COLOUR,
   BAND_COLOURS,
   BOUNDARY_COLOURS,
   DIFF_COLOURS,
@@ -74,6 +75,7 @@ export function renderLegend(el: HTMLElement, formations: Formation[]): void {
     { colour: VILLAGE_COLOUR, shape: 'dash', text: t('legend.village') },
     { colour: DRAFT_COLOUR, shape: 'fill', text: t('legend.draft') },
     { colour: PLAN_COLOUR, shape: 'dash', text: t('layer.plan') },
+    { colour: COMMENT_COLOUR, shape: 'dot', text: t('plan.comments.title') },
     ...Object.entries(DIFF_COLOURS).map(([change, colour]): Swatch => ({ colour, shape: 'fill', text: t(`legend.diff.${change}` as MessageKey) })),
     ...formations.map((f): Swatch => ({ colour: f.colour, shape: 'dot', text: t('legend.vessel', { formation: f.name }) })),
     ...(formations.length ? [{ colour: UNASSIGNED_VESSEL_COLOUR, shape: 'dot', text: t('legend.vessel.unassigned') } satisfies Swatch] : []),

@@ -2,10 +2,12 @@
 // (reshape, split by a line, merge, delete, add the draft), read its rule report, and take the workflow steps the
 // plan's status and the chosen role allow.
 import type { PlanGrid, PlanTransition, PlanView, Versioned } from '../api/client.ts';
-import { mayEdit, mayTake } from '../api/auth.ts';
+import { draftingScope, mayEditPlan, mayTake } from '../api/auth.ts';
 import { language, t, type MessageKey } from '../i18n/index.ts';
+import { commentRows } from '../plan/comments.ts';
 import type { PlanRow } from '../plan/listing.ts';
 import { button as labelled } from './dom.ts';
+import { renderCommentList, renderGridCommentEditor } from './plan-comments.ts';
 import { renderPlanList } from './plan-list.ts';
 
 export interface PlanPanelView {
@@ -19,6 +21,8 @@ export interface PlanPanelView {
   /** Texts typed so far, kept across re-renders: justifications per warning rule id, and the return comment. */
   justifications: Map<string, string>;
   comment: { text: string };
+  /** The reviewer's comments on single grids, by plan grid id, in the order the grids were picked. */
+  gridComments: Map<string, string>;
   message: { kind: 'error' | 'info'; text: string } | null;
   busy: boolean;
   /** Plans the role may open; null until loaded. */
@@ -43,6 +47,11 @@ export interface PlanPanelActions {
   toggleDiff(): void;
   transition(step: PlanTransition): void;
   close(): void;
+  /** The reviewer picks a grid to comment on. */
+  commentOn(gridId: string): void;
+  uncomment(gridId: string): void;
+  /** Zooms to a commented grid and checks it. */
+  focusGrid(gridId: string): void;
 }
 
 const button = (id: string, key: MessageKey, onClick: () => void, disabled = false) => labelled(id, t(key), onClick, disabled);
@@ -56,12 +65,15 @@ export function renderPlanPanel(el: HTMLElement, view: PlanPanelView, actions: P
   if (!plan) {
     const hint = document.createElement('p');
     hint.className = 'hint';
-    hint.textContent = view.key ? t('plan.createHint') : t('plan.needKey');
-    el.append(hint, button('plan-create', 'plan.create', actions.create, view.busy || !view.township || !mayEdit(view.key)));
+    const maritime = draftingScope(view.key) === 'maritime';
+    hint.textContent = view.key ? t(maritime ? 'plan.createHint.maritime' : 'plan.createHint') : t('plan.needKey');
+    el.append(hint, button('plan-create', maritime ? 'plan.create.maritime' : 'plan.create', actions.create, view.busy || !view.township || !draftingScope(view.key)));
     if (view.key) el.append(renderPlanList(view.list, townshipName, { open: actions.open, refresh: actions.refreshList }));
   } else {
-    el.append(planSummary(plan, actions), gridList(view, actions));
-    const editable = (plan.status === 'draft' || plan.status === 'returned') && mayEdit(view.key);
+    const reviewing = plan.allowedTransitions.includes('return') && mayTake(view.key, 'return');
+    el.append(planSummary(plan, actions), gridList(view, actions, reviewing));
+    if (plan.comments.length) el.append(renderCommentList(commentRows(plan.comments, view.grids), actions.focusGrid));
+    const editable = (plan.status === 'draft' || plan.status === 'returned') && mayEditPlan(view.key, plan.scope);
     const tools = document.createElement('div');
     tools.className = 'toolbar';
     const one = view.checked.size === 1;
@@ -89,7 +101,9 @@ function planSummary(plan: PlanView, actions: PlanPanelActions): HTMLElement {
   const line = document.createElement('p');
   line.id = 'plan-status';
   line.dataset.status = plan.status;
+  line.dataset.scope = plan.scope;
   line.textContent = t('plan.summary', { id: plan.id, township: plan.townshipCode, status: t(`plan.status.${plan.status}` as MessageKey), version: plan.version });
+  if (plan.scope === 'maritime') line.append(` · ${t('plan.scope.maritime')}`);
   const close = document.createElement('button');
   close.className = 'close';
   close.textContent = '×';
@@ -99,7 +113,7 @@ function planSummary(plan: PlanView, actions: PlanPanelActions): HTMLElement {
   return line;
 }
 
-function gridList(view: PlanPanelView, actions: PlanPanelActions): HTMLElement {
+function gridList(view: PlanPanelView, actions: PlanPanelActions, reviewing: boolean): HTMLElement {
   const list = document.createElement('ul');
   list.className = 'plan-grids';
   for (const grid of view.grids) {
@@ -117,6 +131,12 @@ function gridList(view: PlanPanelView, actions: PlanPanelActions): HTMLElement {
     code.textContent = p.code ?? t('plan.newCode');
     label.append(code);
     li.append(label);
+    if (reviewing) {
+      const comment = labelled('', t('plan.gridComments.add'), () => actions.commentOn(grid.id), view.gridComments.has(grid.id));
+      comment.className = 'comment-grid';
+      comment.dataset.gridId = grid.id;
+      li.append(comment);
+    }
     list.append(li);
   }
   return list;
@@ -168,7 +188,7 @@ function transitions(plan: PlanView, view: PlanPanelView, actions: PlanPanelActi
     comment.placeholder = t('plan.commentPlaceholder');
     comment.value = view.comment.text;
     comment.addEventListener('input', () => (view.comment.text = comment.value));
-    box.append(comment);
+    box.append(comment, renderGridCommentEditor(view.gridComments, view.grids, actions.uncomment));
   }
   const row = document.createElement('div');
   row.className = 'toolbar';
