@@ -1,10 +1,11 @@
 // Plans in real Chromium against the real service (embedded PGlite, demo data): open a plan made elsewhere from the
 // list, reshape a plan grid through the draft (a concurrent edit answers 412 and the edit is reapplied), split a plan
-// grid along a line drawn on the map. Needs `npm run build:web` first.
-import { bbox, pointOnFeature } from '@turf/turf';
+// grid along a line drawn on the map, return a plan with comments on single grids that the planner then finds on the
+// map. Needs `npm run build:web` first.
+import { bbox, booleanPointInPolygon, pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditor, saveScreenshot, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { openEditor, renderedOf, saveScreenshot, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
 
 const TOWNSHIP = '330903001000';
 let rig: BrowserRig;
@@ -23,6 +24,16 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who:
   const headers: Record<string, string> = { authorization: `Bearer ${who}` };
   if (etag) headers['if-match'] = etag;
   return rig.service.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
+/** A plan made through the API and submitted with every warning justified, waiting for the reviewer. */
+async function submittedPlan(): Promise<{ id: string; etag: string }> {
+  const plan = await planMadeElsewhere();
+  const report = (await call('GET', `/v1/plans/${plan.id}`, 'demo-planner')).json().report as { findings: { ruleId: string; severity: string }[] };
+  const justifications = Object.fromEntries(report.findings.filter((f) => f.severity === 'warning').map((f) => [f.ruleId, '户数偏差经乡镇核实，暂不调整']));
+  const submit = await call('POST', `/v1/plans/${plan.id}/submit`, 'demo-planner', { justifications }, plan.etag);
+  expect(submit.statusCode).toBe(200);
+  return { id: plan.id, etag: submit.headers.etag as string };
 }
 
 /** A plan made through the API, as another planner would, from the township's filed partition. */
@@ -182,6 +193,63 @@ describe('plans in the browser', () => {
     // The line went to the plan, not into the draft.
     expect((await draft(page)).features).toHaveLength(0);
     await saveScreenshot(page, 'plan-split');
+    await page.close();
+  });
+
+  it('returns a plan with comments on grids picked on the map and in the list; the planner sees them marked and zooms to each from the list', async () => {
+    const plan = await submittedPlan();
+    const grids = await planGrids(plan.id);
+    // A land grid whose inside point lies in no other plan grid (micro-grids lie inside their grid), so a click there picks it.
+    const onMap = landGrids(grids).find((g) => grids.every((other) => other.id === g.id || !booleanPointInPolygon(pointOnFeature(g), other)))!;
+    const inList = landGrids(grids).find((g) => g.id !== onMap.id)!;
+
+    const page = await openEditor(rig, { key: 'demo-reviewer' });
+    await expect.poll(() => page.locator(`#plan-panel .plan-list li[data-plan-id="${plan.id}"]`).count(), { timeout: 30_000 }).toBe(1);
+    await openFromList(page, plan.id);
+    await fitMapTo(page, onMap);
+    const inside = await screenPoint(page, pointOnFeature(onMap).geometry.coordinates as [number, number]);
+    await page.mouse.click(inside.x, inside.y);
+    const onMapBox = page.locator(`#plan-panel textarea[data-comment-grid="${onMap.id}"]`);
+    await expect.poll(() => onMapBox.count()).toBe(1);
+    expect(await onMapBox.evaluate((box) => box === document.activeElement)).toBe(true);
+    await onMapBox.fill('户数偏少，建议与相邻网格合并');
+    await page.click(`#plan-panel .comment-grid[data-grid-id="${inList.id}"]`);
+    await page.fill(`#plan-panel textarea[data-comment-grid="${inList.id}"]`, '边界穿过小区，请沿道路调整');
+    await page.fill('#plan-comment', '请按网格意见调整后重新提交');
+    await saveScreenshot(page, 'review-grid-comments');
+    await page.click('#plan-return');
+    await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 30_000 }).toBe('returned');
+    expect(await page.textContent('#plan-panel .message.info')).toContain('附 3 条意见');
+
+    const comments = (await call('GET', `/v1/plans/${plan.id}`, 'demo-planner')).json().comments as { grid?: string; text: string }[];
+    expect(comments.map((c) => [c.grid ?? null, c.text])).toEqual([
+      [null, '请按网格意见调整后重新提交'],
+      [onMap.id, '户数偏少，建议与相邻网格合并'],
+      [inList.id, '边界穿过小区，请沿道路调整'],
+    ]);
+
+    // The planner: the comments listed, the two grids outlined and numbered on the map.
+    await page.selectOption('#role-switch', 'demo-planner');
+    await expect.poll(() => page.locator('#plan-panel .plan-comments li').count(), { timeout: 30_000 }).toBe(3);
+    await page.evaluate((box) => (window as unknown as { __wangge: { map: { fitBounds(b: number[], o: object): void } } }).__wangge.map.fitBounds(box, { padding: 60, duration: 0 }), bbox({ type: 'FeatureCollection', features: [onMap, inList] }));
+    await settled(page);
+    const marked = async (layer: string) => [...new Set((await renderedOf(page, layer)).map((p) => String(p.gridId ?? p.id)))].sort();
+    await expect.poll(() => marked('comment-marker')).toEqual([onMap.id, inList.id].sort());
+    expect(await marked('plan-commented')).toEqual([onMap.id, inList.id].sort());
+    expect(await page.textContent(`#plan-panel .plan-comments li[data-grid="${inList.id}"]`)).toContain(inList.properties.name);
+    await saveScreenshot(page, 'review-comments-for-planner');
+
+    // A comment in the list zooms to its grid and checks it, ready to reshape.
+    await page.evaluate(() => (window as unknown as WanggeWindow).__wangge.map.jumpTo({ center: [121.5, 30.9], zoom: 9 }));
+    await page.click(`#plan-panel .plan-comments li[data-grid="${inList.id}"]`);
+    const centre = await page.evaluate(() => (window as unknown as WanggeWindow).__wangge.map.getCenter());
+    const [w, s, e, n] = bbox(inList);
+    expect(centre.lng).toBeGreaterThan(w);
+    expect(centre.lng).toBeLessThan(e);
+    expect(centre.lat).toBeGreaterThan(s);
+    expect(centre.lat).toBeLessThan(n);
+    expect(await page.isChecked(`#plan-panel input[data-grid-id="${inList.id}"]`)).toBe(true);
+    expect(await page.isDisabled('#plan-reshape')).toBe(false);
     await page.close();
   });
 

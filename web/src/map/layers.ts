@@ -169,19 +169,6 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
     paint: { 'text-color': ['get', 'colour'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
   });
   map.addLayer({
-    id: 'comment-marker',
-    type: 'circle',
-    source: 'comments',
-    paint: { 'circle-color': COMMENT_COLOUR, 'circle-radius': 9, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
-  });
-  map.addLayer({
-    id: 'comment-label',
-    type: 'symbol',
-    source: 'comments',
-    layout: { 'text-field': ['get', 'number'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-allow-overlap': true, 'text-ignore-placement': true },
-    paint: { 'text-color': '#ffffff' },
-  });
-  map.addLayer({
     id: 'grid-label',
     type: 'symbol',
     source: 'grids',
@@ -189,6 +176,20 @@ export function addProductLayers(map: MapLibreMap, origin: string): void {
     filter: ['!', ['get', 'micro']],
     layout: { 'text-field': ['get', 'label'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-max-width': 12 },
     paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  });
+  // Above the grid names: a review comment's number must not hide under the label of its grid.
+  map.addLayer({
+    id: 'comment-marker',
+    type: 'circle',
+    source: 'comments',
+    paint: { 'circle-color': COMMENT_COLOUR, 'circle-radius': 10, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+  });
+  map.addLayer({
+    id: 'comment-label',
+    type: 'symbol',
+    source: 'comments',
+    layout: { 'text-field': ['get', 'number'], 'text-size': 11, 'text-font': ['Noto Sans CJK SC Regular'], 'text-allow-overlap': true, 'text-ignore-placement': true },
+    paint: { 'text-color': '#ffffff' },
   });
 }
 
