@@ -135,7 +135,7 @@ function gridList(view: PlanPanelView, actions: PlanPanelActions, reviewing: boo
       const comment = labelled('', t('plan.gridComments.add'), () => actions.commentOn(grid.id), view.gridComments.has(grid.id));
       comment.className = 'comment-grid';
       comment.dataset.gridId = grid.id;
-      li.append(comment);
+      li.prepend(comment); // floated right, so it goes first
     }
     list.append(li);
   }
