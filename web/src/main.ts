@@ -170,10 +170,7 @@ function renderEditing(): void {
   renderEditPanel(element('edit-panel'), view, {
     run,
     chooseTownship,
-    describe: (id, properties) => {
-      ui.error = editor?.dispatch({ type: 'describe', id, properties });
-      renderEditing();
-    },
+    describe: (id, properties) => void editor?.dispatch({ type: 'describe', id, properties }),
     discardRestored: () => {
       keeper.discard();
       editor?.replace(emptyDraft());

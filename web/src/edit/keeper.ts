@@ -57,14 +57,10 @@ export class DraftKeeper {
    */
   setKey(key: string | null): StoredDraft | null {
     if (key === this.key) return null;
-    this.flush();
-    if (!this.host.state()?.features.length) {
-      this.key = key;
-      this.written = null;
-      return this.take();
-    }
     this.store.clear(this.key);
     this.key = key;
+    this.written = null;
+    if (!this.host.state()?.features.length) return this.take();
     this.flush();
     return null;
   }

@@ -136,8 +136,8 @@ function describeForm(grid: DraftFeature, actions: EditPanelActions): HTMLElemen
   name.value = grid.properties.name;
   name.addEventListener('change', () => actions.describe(grid.id, { name: name.value }));
   nameLabel.append(name);
-  const typeLabelEl = document.createElement('label');
-  typeLabelEl.textContent = t('edit.selected.type');
+  const typeField = document.createElement('label');
+  typeField.textContent = t('edit.selected.type');
   const type = document.createElement('select');
   type.id = 'draft-type';
   for (const [i, entry] of GRID_TYPES.entries()) {
@@ -148,7 +148,7 @@ function describeForm(grid: DraftFeature, actions: EditPanelActions): HTMLElemen
     const [kind, subkind] = GRID_TYPES[Number(type.value)];
     actions.describe(grid.id, { kind, subkind });
   });
-  typeLabelEl.append(type);
-  box.append(nameLabel, typeLabelEl);
+  typeField.append(type);
+  box.append(nameLabel, typeField);
   return box;
 }
