@@ -113,6 +113,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     async (request, reply) => {
       const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.add', async (trx, current) => {
         checkDivision(current, request.body.properties.divisionCode, '/properties/divisionCode');
+        checkKind(current, request.body.properties.kind);
         return { added: await insertPlanGrids(trx, current.id, [toRecord(request.body)]) };
       }, config);
       return edited(reply.code(201), plan);
@@ -125,6 +126,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     async (request, reply) => {
       const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.update', async (trx, current) => {
         checkDivision(current, request.body.properties.divisionCode, '/properties/divisionCode');
+        checkKind(current, request.body.properties.kind);
         if (!(await replacePlanGrid(trx, current.id, request.params.gridId, toRecord(request.body)))) throw notFound('plan grid', request.params.gridId);
         return { updated: request.params.gridId };
       }, config);
@@ -236,6 +238,15 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
     },
   );
 };
+
+/** A sea plan holds sea grids only, a land plan none: filing replaces exactly the grids of the plan's scope. */
+function checkKind(plan: PlanRecord, kind: string): void {
+  if ((kind === 'maritime') === (plan.scope === 'maritime')) return;
+  const expected = plan.scope === 'maritime' ? 'maritime' : 'comprehensive or special';
+  throw new ProblemError(400, 'wrong-scope', 'Grid kind does not fit the plan', `a ${plan.scope} plan holds ${expected} grids, not ${kind}`, [
+    { pointer: '/properties/kind', message: `expected ${expected}` },
+  ]);
+}
 
 function checkDivision(plan: PlanRecord, divisionCode: string, pointer: string): void {
   if (!divisionCode.startsWith(divisionPrefix(plan.townshipCode, 'township'))) {

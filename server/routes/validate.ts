@@ -25,6 +25,7 @@ export const ValidateRequest = Type.Object({
   divisionCode: DivisionCode,
   ruleSet: Type.Optional(Type.String({ description: 'rule set name (default from RULE_SET)' })),
   stage: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('filing')])),
+  scope: Type.Optional(Type.Union([Type.Literal('land'), Type.Literal('maritime')], { description: 'land partition (default) or the sea grids of the division' })),
   features: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(LooseFeature) }),
 });
 
@@ -52,6 +53,7 @@ export const validateRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
         ruleSet: request.body.ruleSet ?? config.ruleSet,
         features: features.features,
         stage: request.body.stage ?? 'draft',
+        scope: request.body.scope ?? 'land',
       });
       const malformed = report.findings.filter((f) => MALFORMED_INPUT.has(f.ruleId));
       if (malformed.length) {

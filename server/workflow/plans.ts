@@ -108,6 +108,7 @@ export async function planReport(knex: Knex, plan: PlanRecord, stage: 'draft' | 
     ruleSet: config?.ruleSet ?? 'zhoushan',
     features: grids.map((g) => ({ type: 'Feature', properties: g.properties, geometry: g.geometry })),
     stage,
+    scope: plan.scope,
   });
 }
 

@@ -1,4 +1,5 @@
 // Validates a proposed partition against the store: the division's boundary, its islands and the codes already used.
+// A sea partition (scope maritime) is judged without the island rule: which islands have grids is the land partition's.
 import type { Knex } from 'knex';
 import { loadValidationContext, makeValid } from '../db/repositories/validationContext.ts';
 import { validatePartition } from '../domain/rules/index.ts';
@@ -9,7 +10,7 @@ import { notFound } from '../http/problem.ts';
 
 export async function validateAgainstStore(
   knex: Knex,
-  request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage },
+  request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage; scope?: 'land' | 'maritime' },
 ): Promise<RuleReport> {
   const ruleSet = loadRuleSet(request.ruleSet);
   const proposedCodes = request.features.flatMap((f) => {
@@ -23,7 +24,7 @@ export async function validateAgainstStore(
       ruleSet,
       division: { code: context.division.code, geometry: context.division.geometry },
       features: request.features,
-      islands: context.islands,
+      islands: request.scope === 'maritime' ? [] : context.islands,
       land: context.land,
       takenCodes: context.takenCodes,
       stage: request.stage,

@@ -106,6 +106,7 @@ const suggestion = new SuggestSession({
 const validator = new DraftValidator({
   features: () => editor?.state.features ?? [],
   township: () => ui.township,
+  scope: () => plan.view.plan?.value.scope ?? draftingScope(plan.view.key) ?? 'land',
   townshipGeometry: (code) => data.divisionGeometry.get(code) ?? null,
   show: (view) => {
     setSourceData(map, 'findings', { type: 'FeatureCollection', features: [] });

@@ -113,7 +113,7 @@ export const api = {
     request<GridCollection>(`/v1/grids${query({ limit: 10_000, ...filter })}`),
   grid: (code: string) => request<GridFeature>(`/v1/grids/${code}`),
   gridHistory: (code: string) => request<GridHistory>(`/v1/grids/${code}/history`),
-  validate: (body: { divisionCode: string; ruleSet?: string; features: FeatureCollection }) =>
+  validate: (body: { divisionCode: string; ruleSet?: string; scope?: 'land' | 'maritime'; features: FeatureCollection }) =>
     optional<RuleReport>('/v1/validate', { method: 'POST', body: JSON.stringify(body) }),
   createPlan: (body: { townshipCode: string; scope?: PlanView['scope']; trigger: PlanTrigger; triggerNote?: string; description?: string; start: 'empty' | 'filed' }) =>
     send<PlanView>('/v1/plans', { method: 'POST', body: JSON.stringify(body) }),

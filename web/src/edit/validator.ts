@@ -11,6 +11,8 @@ import type { DraftFeature } from './state.ts';
 export interface ValidatorHost {
   features(): DraftFeature[];
   township(): string | null;
+  /** land, or the sea grids of a maritime authority's draft (judged without the island rule) */
+  scope(): 'land' | 'maritime';
   townshipGeometry(code: string): Areal | null;
   show(view: ValidationView): void;
 }
@@ -39,7 +41,7 @@ export class DraftValidator {
     };
     let view: ValidationView;
     try {
-      const result = await api.validate({ divisionCode: township, features: collection });
+      const result = await api.validate({ divisionCode: township, scope: host.scope(), features: collection });
       view = result.available ? { status: 'done', local, report: result.value, notice: null } : { status: 'done', local, report: null, notice: 'validation.unavailable' };
     } catch (error) {
       view = { status: 'done', local, report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
