@@ -7,7 +7,7 @@ import type { Polygon } from 'geojson';
 import { createUserWithKey } from '../../server/db/repositories/users.ts';
 import { filePartition, type FilingGrid } from '../../server/db/repositories/filings.ts';
 import { codeProfile } from '../../server/domain/codes/index.ts';
-import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { BACKENDS, callAs, startTestService, type TestService } from '../support/service.ts';
 
 // Two fixture townships at sea east of Zhoushan (no islands there), one village each.
 const TOWNSHIPS = { west: '330903998000', east: '330903999000' } as const;
@@ -40,12 +40,7 @@ describe.each(BACKENDS)('concurrent filing on %s', (backend) => {
   let service: TestService;
   const KEYS = { planner: 'test-planner-concurrency', reviewer: 'demo-reviewer', registrar: 'demo-registrar' };
   const call = (method: 'GET' | 'POST', url: string, who?: keyof typeof KEYS, payload?: unknown, etag?: string) =>
-    service.app.inject({
-      method,
-      url,
-      payload: payload as object | undefined,
-      headers: { ...(who ? { authorization: `Bearer ${KEYS[who]}` } : {}), ...(etag ? { 'if-match': etag } : {}) },
-    });
+    callAs(service, method, url, who && KEYS[who], payload, etag);
   const codesOf = async (township: string) =>
     (await call('GET', `/v1/grids?division=${township}`)).json().features.map((f: { properties: { code: string } }) => f.properties.code).sort();
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { bbox } from '@turf/turf';
-import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { BACKENDS, callAs, startTestService, type TestService } from '../support/service.ts';
 
 const TOWNSHIP = '330903001000';
 const KEYS = { maritime: 'demo-maritime', reviewer: 'demo-reviewer', registrar: 'demo-registrar', planner: 'demo-planner' } as const;
@@ -13,12 +13,7 @@ const KEYS = { maritime: 'demo-maritime', reviewer: 'demo-reviewer', registrar: 
 describe.each(BACKENDS)('sea plans on %s', (backend) => {
   let service: TestService;
   const call = (method: 'GET' | 'POST', url: string, who?: keyof typeof KEYS, payload?: unknown, etag?: string) =>
-    service.app.inject({
-      method,
-      url,
-      payload: payload as object | undefined,
-      headers: { ...(who ? { authorization: `Bearer ${KEYS[who]}` } : {}), ...(etag ? { 'if-match': etag } : {}) },
-    });
+    callAs(service, method, url, who && KEYS[who], payload, etag);
   const codes = async (kind: string) =>
     (await call('GET', `/v1/grids?division=${TOWNSHIP}&kind=${kind}&limit=10000`)).json().features.map((f: { properties: { code: string } }) => f.properties.code).sort();
 

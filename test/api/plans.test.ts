@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { createUserWithKey } from '../../server/db/repositories/users.ts';
-import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { BACKENDS, callAs, startTestService, type TestService } from '../support/service.ts';
 
 // A fixture township at sea east of Zhoushan (no islands there): two villages, each split into two grids.
 const TOWNSHIP = '330903999000';
@@ -41,12 +41,7 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
   let service: TestService;
   const KEYS = { planner: 'test-planner', reviewer: 'demo-reviewer', registrar: 'demo-registrar', otherPlanner: 'demo-planner-changguo', client: 'demo-client' };
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who?: keyof typeof KEYS, payload?: unknown, etag?: string) =>
-    service.app.inject({
-      method,
-      url,
-      payload: payload as object | undefined,
-      headers: { ...(who ? { authorization: `Bearer ${KEYS[who]}` } : {}), ...(etag ? { 'if-match': etag } : {}) },
-    });
+    callAs(service, method, url, who && KEYS[who], payload, etag);
 
   beforeAll(async () => {
     service = await startTestService(backend);

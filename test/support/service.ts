@@ -48,3 +48,13 @@ export async function startTestService(backend: Backend, env: Record<string, str
     },
   };
 }
+
+/** One request through the service's router, as the holder of `key` (none: the public), with If-Match when given. */
+export function callAs(service: TestService, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, key?: string, payload?: unknown, etag?: string) {
+  return service.app.inject({
+    method,
+    url,
+    payload: payload as object | undefined,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(etag ? { 'if-match': etag } : {}) },
+  });
+}
