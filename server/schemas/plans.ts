@@ -1,5 +1,5 @@
 // Plan and filing shapes (API.md `Plan`, `Filing`).
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DivisionCode, Grid, RuleReport, StaffMember, ManagingUnit, GridKind, GridSubkind } from './resources.ts';
 import { AreaGeometry } from './geojson.ts';
 import { PLAN_STATUSES, PLAN_TRIGGERS } from '../domain/plans/status.ts';
@@ -12,6 +12,7 @@ export const PlanStatus = Type.Enum(PLAN_STATUSES);
 export const PlanComment = Type.Object({ at: Type.String(), by: Type.String(), text: Type.String(), grid: Type.Optional(Type.String()) });
 
 export const PlanScope = Type.Union([Type.Literal('land'), Type.Literal('maritime')], { description: 'land grids or the sea grids of the township' });
+export type PlanScope = Static<typeof PlanScope>;
 
 export const Plan = Type.Object({
   id: Type.String(),

@@ -23,8 +23,8 @@ import {
   updatePlanFields,
   type PlanComment,
   type PlanRecord,
-  type PlanScope,
 } from '../db/repositories/plans.ts';
+import type { PlanScope } from '../schemas/plans.ts';
 import { announceFilingLanded } from '../events/filings.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import { ProblemError, notFound, invalidParameter } from '../http/problem.ts';

@@ -6,15 +6,16 @@ import { validatePartition } from '../domain/rules/index.ts';
 import type { ProposedFeature, Stage } from '../domain/rules/input.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import type { RuleReport } from '../schemas/resources.ts';
+import type { PlanScope } from '../schemas/plans.ts';
 import { notFound } from '../http/problem.ts';
 
 export async function validateAgainstStore(
   knex: Knex,
-  request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage; scope?: 'land' | 'maritime' },
+  request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage; scope?: PlanScope },
 ): Promise<RuleReport> {
   const ruleSet = loadRuleSet(request.ruleSet);
   const proposedCodes = request.features.flatMap((f) => {
-    const code = (f.properties as Record<string, unknown> | null | undefined)?.code;
+    const code = f.properties?.code;
     return typeof code === 'string' ? [code] : [];
   });
   const context = await loadValidationContext(knex, request.divisionCode, proposedCodes);

@@ -6,8 +6,7 @@ import type { PlanStatus, PlanTrigger } from '../../domain/plans/status.ts';
 import type { Grid, RuleReport } from '../../schemas/resources.ts';
 import { inForce } from './grids.ts';
 import { latestFilingNumber, type FilingGrid } from './filings.ts';
-
-export type PlanScope = 'land' | 'maritime';
+import type { PlanScope } from '../../schemas/plans.ts';
 
 export interface PlanRecord {
   id: string;
