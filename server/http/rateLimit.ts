@@ -9,8 +9,9 @@ export async function registerRateLimits(app: FastifyInstance, limits: Config['r
   await app.register(rateLimit, {
     global: true,
     timeWindow: 60_000,
-    keyGenerator: (request) => (request.principal.id ? `key:${request.principal.id}` : `ip:${request.ip}`),
-    max: (request) => (request.principal.id ? limits.perKey : limits.public),
+    // Per key, not per user: a user's second key (another system of theirs) has its own budget.
+    keyGenerator: (request) => (request.keySha256 ? `key:${request.keySha256}` : `ip:${request.ip}`),
+    max: (request) => (request.keySha256 ? limits.perKey : limits.public),
     errorResponseBuilder: (_request, context) =>
       new ProblemError(429, 'rate-limited', 'Too many requests', `more than ${context.max} requests per minute; retry in ${context.after}`, [], {
         'retry-after': String(Math.ceil(context.ttl / 1000)),

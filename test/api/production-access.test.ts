@@ -5,7 +5,7 @@ import { createUserWithKey } from '../../server/db/repositories/users.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 
 const LIMIT = 5;
-const KEYS = { hotline: 'test-hotline-key', police: 'test-police-key' } as const;
+const KEYS = { hotline: 'test-hotline-key', hotlineBackup: 'test-hotline-backup-key', police: 'test-police-key' } as const;
 
 describe.each(BACKENDS)('production access on %s', (backend) => {
   let service: TestService;
@@ -17,6 +17,8 @@ describe.each(BACKENDS)('production access on %s', (backend) => {
     service = await startTestService(backend, { WANGGE_MODE: 'production', SEED_DEMO: 'false', RATE_LIMIT_PER_KEY: String(LIMIT) });
     await createUserWithKey(service.db.knex, { name: '12345热线', role: 'api_client', scopePrefix: '' }, KEYS.hotline);
     await createUserWithKey(service.db.knex, { name: '公安110', role: 'api_client', scopePrefix: '' }, KEYS.police);
+    // a second key of the same user (the hotline's standby system)
+    await createUserWithKey(service.db.knex, { name: '12345热线', role: 'api_client', scopePrefix: '' }, KEYS.hotlineBackup);
   });
   afterAll(async () => {
     await service?.close();
@@ -43,6 +45,7 @@ describe.each(BACKENDS)('production access on %s', (backend) => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await lookup('police')).statusCode).toBe(200);
+    expect((await lookup('hotlineBackup')).statusCode).toBe(200);
   });
 
   it("tells a client its key's role, usage count and rate limit", async () => {
