@@ -249,10 +249,10 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
     expect((await call('POST', '/v1/vessels/412561011/formation', 'demo-ais', { formationCode })).statusCode).toBe(403);
   });
 
-  it('lists a vessel in the formation it joined last: twice on one day, and in the evening (UTC) when Zhoushan is a day ahead', async () => {
+  it('lists a vessel in the formation it joined last, and counts it there only: twice on one day, and in the evening (UTC) when Zhoushan is a day ahead', async () => {
     const sea = (await call('GET', '/v1/grids?kind=maritime&limit=1000')).json().features as { properties: { code: string; subkind: string } }[];
     const [first, second] = sea.filter((g) => g.properties.subkind === 'vessel_formation').map((g) => g.properties.code);
-    const vessel = (await register({ registeredName: '浙普渔61021', mmsi: '412561021' })).json();
+    const vessel = (await register({ registeredName: '浙普渔61031', mmsi: '412561031' })).json();
     // 18:30 UTC is 02:30 the next day in Zhoushan: a membership dated by the Zhoushan day must be listed at once.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${new Date().toISOString().slice(0, 10)}T18:30:00Z`), shouldAdvanceTime: true });
     try {
@@ -263,6 +263,9 @@ describe.each(BACKENDS)('vessels, positions and alerts on %s', (backend) => {
         const listed = (await call('GET', '/v1/vessels?limit=10000', 'demo-maritime')).json().vessels.find((v: { id: string }) => v.id === vessel.id);
         expect(listed.formationCode).toBe(code);
       }
+      // The day's earlier joins were superseded, so the vessel's report moves the last formation's footprint only.
+      const report = await call('POST', '/v1/positions', 'demo-ais', [{ mmsi: '412561031', time: minutesAgo(0.5), lon: 122.95, lat: 29.83 }]);
+      expect(report.json()).toMatchObject({ stored: 1, footprintsUpdated: [first] });
     } finally {
       vi.useRealTimers();
     }

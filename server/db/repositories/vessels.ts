@@ -152,7 +152,11 @@ export async function findMembershipGrid(knex: Knex, code: string): Promise<{ co
   return row ? { code: row.code, subkind: row.subkind, divisionCode: row.division_code } : null;
 }
 
-/** Joins a vessel to a sea grid from `validFrom`; an open membership of the same kind ends the day before. */
+/**
+ * Joins a vessel to a sea grid from `validFrom`; an open membership of the same kind ends the day before. One that
+ * would only have started on or after `validFrom` (a second move the same day) is kept for the record but ends the
+ * day before it starts, so it is in force on no day and the vessel counts in one formation only.
+ */
 export async function addMembership(knex: Knex, vesselId: string, gridCode: string, subkind: string, validFrom: string, validTo: string | null): Promise<void> {
   await knex.transaction(async (trx) => {
     const dayBefore = new Date(Date.parse(validFrom) - 86_400_000).toISOString().slice(0, 10);
@@ -162,7 +166,9 @@ export async function addMembership(knex: Knex, vesselId: string, gridCode: stri
       .where('m.vessel_id', vesselId)
       .where('g.subkind', subkind)
       .whereNull('m.valid_to');
-    await trx('formation_members').whereIn('id', open).update({ valid_to: trx.raw('greatest(valid_from, ?::date)', [dayBefore]) });
+    await trx('formation_members')
+      .whereIn('id', open)
+      .update({ valid_to: trx.raw('CASE WHEN valid_from >= ?::date THEN valid_from - 1 ELSE ?::date END', [validFrom, dayBefore]) });
     await trx('formation_members').insert({ formation_code: gridCode, vessel_id: vesselId, valid_from: validFrom, valid_to: validTo });
   });
 }
