@@ -1,4 +1,4 @@
-// Weighted k-means, used to seed region growing and by the k-means + Voronoi baseline.
+// Weighted k-means, used to place the power diagram's first centres and by the k-means + Voronoi baseline.
 
 /** Weighted k-means on points (planar, x pre-scaled by cos(lat)); k-means++ start. Returns centres. */
 export function weightedKMeans(

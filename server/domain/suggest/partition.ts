@@ -321,7 +321,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
 
   const homeParts = new Set(members.filter((u) => u.length > 0).map((u) => graph.part[u[0]]));
   const report = qualityReport(reported, {
-    method: 'h3-region-growing',
+    method: 'h3-power-diagram',
     h3Resolution: resolution,
     band,
     division,

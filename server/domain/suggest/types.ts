@@ -57,7 +57,7 @@ export interface Unsatisfied {
 }
 
 export interface QualityReport {
-  method: 'h3-region-growing' | 'kmeans-voronoi';
+  method: 'h3-power-diagram' | 'kmeans-voronoi';
   h3Resolution: number | null;
   grids: number;
   shareInBand: number;
