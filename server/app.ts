@@ -21,6 +21,7 @@ import { planRoutes } from './routes/plans.ts';
 import { filingRoutes } from './routes/filings.ts';
 import { registerAuthentication } from './http/auth.ts';
 import { registerRateLimits } from './http/rateLimit.ts';
+import { withProblemMediaType } from './http/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { lookupRoutes } from './routes/lookup.ts';
@@ -74,6 +75,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'vessels', description: '船舶: registry, position ingest, alerts at sea' },
       ],
     },
+    transformObject: (document) => ('openapiObject' in document ? withProblemMediaType(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

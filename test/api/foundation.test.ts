@@ -108,6 +108,10 @@ describe.each(BACKENDS)('foundation on %s', (backend) => {
     const spec = (await get('/openapi.json')).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/health', '/v1/divisions', '/v1/divisions/{code}', '/v1/grids', '/v1/islands']));
+    // Errors are documented with the media type they are sent with.
+    const notFound = spec.paths['/v1/grids/{code}'].get.responses['404'];
+    expect(Object.keys(notFound.content)).toEqual(['application/problem+json']);
+    expect(Object.keys(spec.paths['/v1/grids/{code}'].get.responses['200'].content)).toContain('application/json');
     const docs = await get('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
