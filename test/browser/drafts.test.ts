@@ -3,19 +3,11 @@
 // saved; a drawing can be discarded; each key keeps its own draft. Needs `npm run build:web` first.
 import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditor, saveScreenshot, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { openEditor, rigForFile, saveScreenshot, screenPoint, settled, type GridLike, type WanggeWindow } from './support.ts';
 
 const TOWNSHIP = '330903001000';
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  rig = await startRig();
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 const planner = { authorization: 'Bearer demo-planner' };
 const draft = (page: Page) => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state);

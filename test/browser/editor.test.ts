@@ -3,34 +3,22 @@
 import { booleanIntersects, pointOnFeature } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditor as open, screenPoint, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { openEditor as open, rigForFile, screenPoint, type GridLike, type WanggeWindow } from './support.ts';
 
-let rig: BrowserRig;
-let service: BrowserRig['service'];
-let browser: BrowserRig['browser'];
-let base: string;
-
-beforeAll(async () => {
-  rig = await startRig();
-  ({ service, browser, base } = rig);
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 const openEditor = () => open(rig);
 
 async function firstGrid(): Promise<Feature<Polygon | MultiPolygon, { code: string; name: string }>> {
-  const response = await service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' });
+  const response = await rig.service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' });
   return response.json().features[0];
 }
 
 describe('editor in the browser', () => {
   it('loads the map with the filed grids drawn and the count from the API in the status line', async () => {
     const page = await openEditor();
-    const total = (await service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' })).json().numberMatched as number;
+    const total = (await rig.service.app.inject({ method: 'GET', url: '/v1/grids?limit=1' })).json().numberMatched as number;
     expect(total).toBeGreaterThan(0);
     const rendered = await page.evaluate(() => (window as unknown as WanggeWindow).__wangge.map.queryRenderedFeatures({ layers: ['grid-fill'] }).length);
     expect(rendered).toBeGreaterThan(0);
@@ -199,7 +187,7 @@ describe('editor in the browser', () => {
 
     const township = await page.inputValue('#draft-township');
     expect(township).toBe(`${(grid.properties as unknown as { divisionCode: string }).divisionCode.slice(0, 9)}000`);
-    const filed = (await service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().numberMatched as number;
+    const filed = (await rig.service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().numberMatched as number;
     await page.click('#load-filed');
     const count = () => page.evaluate(() => (window as unknown as WanggeWindow).__wangge.editor.state.features.length);
     await expect.poll(count).toBe(1 + filed);
@@ -209,14 +197,14 @@ describe('editor in the browser', () => {
   });
 
   it('adds an external raster basemap only when asked with ?basemap=', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await rig.browser.newPage({ viewport: { width: 1366, height: 768 } });
     const tileRequests: string[] = [];
     // Answered in the browser: the test itself must not reach the internet either.
     await page.route('https://tiles.example.test/**', (route) => {
       tileRequests.push(route.request().url());
       return route.fulfill({ status: 404 });
     });
-    await page.goto(`${base}/?basemap=${encodeURIComponent('https://tiles.example.test/{z}/{x}/{y}.png')}`);
+    await page.goto(`${rig.base}/?basemap=${encodeURIComponent('https://tiles.example.test/{z}/{x}/{y}.png')}`);
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
     await expect.poll(() => tileRequests.length).toBeGreaterThan(0);
     expect(tileRequests[0]).toMatch(/^https:\/\/tiles\.example\.test\/\d+\/\d+\/\d+\.png$/);
@@ -228,16 +216,16 @@ describe('editor in the browser', () => {
     const township = '330903001000';
     const page = await openEditor();
     const filedCodes = async () =>
-      new Set(((await service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().features as GridLike[]).map((g) => g.properties.code));
+      new Set(((await rig.service.app.inject({ method: 'GET', url: `/v1/grids?division=${township}&limit=10000` })).json().features as GridLike[]).map((g) => g.properties.code));
     const before = await filedCodes();
 
     await page.selectOption('#role-switch', 'demo-planner');
     await page.selectOption('#draft-township', township);
     await page.click('#plan-create');
     await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 30_000 }).toBe('draft');
-    const plans = (await service.app.inject({ method: 'GET', url: `/v1/plans?township=${township}`, headers: { authorization: 'Bearer demo-planner' } })).json().plans as { id: string }[];
+    const plans = (await rig.service.app.inject({ method: 'GET', url: `/v1/plans?township=${township}`, headers: { authorization: 'Bearer demo-planner' } })).json().plans as { id: string }[];
     const planId = plans.map((p) => p.id).sort((a, b) => Number(b) - Number(a))[0];
-    const grids = (await service.app.inject({ method: 'GET', url: `/v1/plans/${planId}/grids`, headers: { authorization: 'Bearer demo-planner' } })).json().features as GridLike[];
+    const grids = (await rig.service.app.inject({ method: 'GET', url: `/v1/plans/${planId}/grids`, headers: { authorization: 'Bearer demo-planner' } })).json().features as GridLike[];
     await expect.poll(() => page.locator('#plan-panel .plan-grids input').count()).toBe(grids.length);
 
     // Two land grids of one village that share a boundary, so the merged grid is one polygon in one village.
@@ -251,8 +239,8 @@ describe('editor in the browser', () => {
     const planner = { authorization: 'Bearer demo-planner' };
     const other = pairs.find(([a, b]) => ![a.id, b.id].some((id) => pair!.some((g) => g.id === id)));
     expect(other).toBeDefined();
-    const etag = (await service.app.inject({ method: 'GET', url: `/v1/plans/${planId}`, headers: planner })).headers.etag as string;
-    const merged = await service.app.inject({
+    const etag = (await rig.service.app.inject({ method: 'GET', url: `/v1/plans/${planId}`, headers: planner })).headers.etag as string;
+    const merged = await rig.service.app.inject({
       method: 'POST',
       url: `/v1/plans/${planId}/merge`,
       headers: { ...planner, 'if-match': etag },
@@ -304,7 +292,7 @@ describe('editor in the browser', () => {
       expect(from.every((c) => mergedCodes.includes(c!))).toBe(true);
       const notice = await page.getAttribute('#grid-card a.notice-link', 'href');
       expect(notice).toBe(`/v1/grids/${code}/notice?f=html`);
-      const printed = await service.app.inject({ method: 'GET', url: notice! });
+      const printed = await rig.service.app.inject({ method: 'GET', url: notice! });
       expect(printed.statusCode).toBe(200);
       expect(printed.headers['content-type']).toContain('text/html');
     }

@@ -2,19 +2,11 @@
 // boundaries from the vector tiles, the household-density heatmap from the OGC collection, vessel positions by
 // formation and the maritime authority's alerts. Needs `npm run build:web` first.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MARITIME_REFERENCE_TIME } from '../../db/seeds/maritime.ts';
-import { jumpAndSettle, openEditor, renderedOf, saveScreenshot, settled, startRig, type BrowserRig, type WanggeWindow } from './support.ts';
+import { jumpAndSettle, openEditor, renderedOf, rigForFile, saveScreenshot, settled, type WanggeWindow } from './support.ts';
 
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  rig = await startRig();
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 const SHENJIAMEN: [number, number] = [122.3, 29.95];
 const FISHING_GROUNDS: [number, number] = [122.57, 29.86];

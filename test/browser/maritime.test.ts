@@ -4,20 +4,12 @@
 // `npm run build:web` first.
 import { bbox, booleanIntersects, polygon } from '@turf/turf';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jumpAndSettle, openEditor, renderedOf, saveScreenshot, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { jumpAndSettle, openEditor, renderedOf, rigForFile, saveScreenshot, screenPoint, settled, type GridLike, type WanggeWindow } from './support.ts';
 
 const TOWNSHIP = '330903001000';
 const FISHING_GROUNDS: [number, number] = [122.57, 29.86];
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  rig = await startRig();
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 const maritime = { authorization: 'Bearer demo-maritime' };
 type VesselLike = { id: string; mmsi: string; registeredName: string; formationCode: string | null };

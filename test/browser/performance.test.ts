@@ -5,19 +5,11 @@
 import { cpus, loadavg } from 'node:os';
 import { bbox, pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditor, reportFigures, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { openEditor, reportFigures, rigForFile, screenPoint, settled, type GridLike, type WanggeWindow } from './support.ts';
 
 const TOWNSHIP = '330903001000';
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  rig = await startRig();
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 const machine = () => ({ cores: cpus().length, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -4,19 +4,11 @@
 // map. Needs `npm run build:web` first.
 import { bbox, booleanPointInPolygon, pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditor, renderedOf, saveScreenshot, screenPoint, settled, startRig, type BrowserRig, type GridLike, type WanggeWindow } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { openEditor, renderedOf, rigForFile, saveScreenshot, screenPoint, settled, type GridLike, type WanggeWindow } from './support.ts';
 
 const TOWNSHIP = '330903001000';
-let rig: BrowserRig;
-
-beforeAll(async () => {
-  rig = await startRig();
-});
-
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = rigForFile();
 
 type Who = 'demo-planner' | 'demo-reviewer';
 

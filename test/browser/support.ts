@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestService, type TestService } from '../support/service.ts';
 
 export const CHROMIUM_ARGS = [
@@ -52,7 +53,7 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-export async function startRig(): Promise<BrowserRig> {
+async function startRig(): Promise<BrowserRig> {
   const service = await startTestService('embedded');
   await service.app.listen({ port: 0, host: '127.0.0.1' });
   const address = service.app.server.address();
@@ -68,6 +69,22 @@ export async function startRig(): Promise<BrowserRig> {
       await service.close();
     },
   };
+}
+
+/**
+ * One rig for the calling test file: started before its first test and closed after its last. The object returned is
+ * filled in by then, so tests use it directly.
+ * @example const rig = rigForFile(); it('…', async () => { const page = await openEditor(rig); });
+ */
+export function rigForFile(): BrowserRig {
+  const rig = {} as BrowserRig;
+  beforeAll(async () => {
+    Object.assign(rig, await startRig());
+  });
+  afterAll(async () => {
+    await rig.close?.(); // absent when the start failed, which beforeAll has reported
+  });
+  return rig;
 }
 
 /** Opens the editor (optionally with a demo key already chosen) and waits until the data is drawn. */
