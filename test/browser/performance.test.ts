@@ -1,7 +1,8 @@
 // Figures for the report, measured in real Chromium against the real service on the embedded database: how long the
 // demo city takes to load, how long a reshape takes to show its validation result in a whole township's draft, and
-// frame times while panning. Logged and saved under test-results/browser, never asserted as pass marks: the machine
-// is shared, so the figures move with its load (the load average is saved beside them). Needs `npm run build:web`.
+// frame times while panning. Logged and saved under test-results/browser with issue #10's target and whether it was
+// met, never asserted as pass marks: the machine is shared, so the figures move with its load (the load average is
+// saved beside them). Needs `npm run build:web`.
 import { cpus, loadavg } from 'node:os';
 import { bbox, pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
@@ -14,14 +15,18 @@ const rig = rigForFile();
 const machine = () => ({ cores: cpus().length, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Times from the pointer release that ends a vertex drag to the validation panel's "running" state and to its result. */
-async function timedDrag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }): Promise<{ startMs: number; resultMs: number }> {
+/**
+ * Times from the pointer release that ends a vertex drag to the validation panel's "running" state, to its result in
+ * the page, and to the first frame painted with that result: a task queued from the next animation frame runs once
+ * that frame is done, and where WebGL is drawn in software a frame that also redraws the map holds the panel back.
+ */
+async function timedDrag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }): Promise<{ runningMs: number; resultMs: number; paintedMs: number }> {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(from.x + by.x, from.y + by.y, { steps: 6 });
   await page.evaluate(() => {
-    const w = window as unknown as { __timing: { dropped: number; running: number | null; done: number | null } };
-    w.__timing = { dropped: 0, running: null, done: null };
+    const w = window as unknown as { __timing: { dropped: number; running: number | null; done: number | null; painted: number | null } };
+    w.__timing = { dropped: 0, running: null, done: null, painted: null };
     const summary = () => document.querySelector('#validation-panel .summary')?.textContent ?? '';
     const observer = new MutationObserver(() => {
       const t = w.__timing;
@@ -30,6 +35,7 @@ async function timedDrag(page: Page, from: { x: number; y: number }, by: { x: nu
       if (t.running !== null && !summary().includes('校验中')) {
         t.done = performance.now();
         observer.disconnect();
+        requestAnimationFrame(() => setTimeout(() => (t.painted = performance.now()), 0));
       }
     });
     observer.observe(document.getElementById('validation-panel')!, { childList: true, subtree: true, characterData: true });
@@ -37,9 +43,9 @@ async function timedDrag(page: Page, from: { x: number; y: number }, by: { x: nu
     addEventListener('pointerup', () => (w.__timing.dropped = performance.now()), { capture: true, once: true });
   });
   await page.mouse.up();
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __timing: { done: number | null } }).__timing.done), { timeout: 30_000 }).not.toBeNull();
-  const t = await page.evaluate(() => (window as unknown as { __timing: { dropped: number; running: number; done: number } }).__timing);
-  return { startMs: Math.round(t.running - t.dropped), resultMs: Math.round(t.done - t.dropped) };
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __timing: { painted: number | null } }).__timing.painted), { timeout: 30_000 }).not.toBeNull();
+  const t = await page.evaluate(() => (window as unknown as { __timing: { dropped: number; running: number; done: number; painted: number } }).__timing);
+  return { runningMs: Math.round(t.running - t.dropped), resultMs: Math.round(t.done - t.dropped), paintedMs: Math.round(t.painted - t.dropped) };
 }
 
 describe('editor performance (figures, not pass marks)', () => {
@@ -51,7 +57,9 @@ describe('editor performance (figures, not pass marks)', () => {
       loads.push({ readyMs: await page.evaluate(() => Math.round(performance.getEntriesByName('wangge-ready')[0].startTime)), wallMs: Date.now() - started });
       await page.close();
     }
-    reportFigures('load', { loads, medianReadyMs: median(loads.map((l) => l.readyMs)), ...machine() });
+    const medianReadyMs = median(loads.map((l) => l.readyMs));
+    // Issue #10: the demo city loads in under 3 s in headless Chromium on this machine.
+    reportFigures('load', { loads, medianReadyMs, targetMs: 3000, withinTarget: medianReadyMs < 3000, ...machine() });
     expect(loads.every((l) => l.readyMs > 0)).toBe(true);
   });
 
@@ -77,9 +85,11 @@ describe('editor performance (figures, not pass marks)', () => {
       const selected = editor.state.features.find((f) => f.id === editor.state.selection[0]) as unknown as { geometry: { coordinates: number[][][] } };
       return selected.geometry.coordinates[0][0] as [number, number];
     });
+    // Out and back again, five times over: the first drags pay for warming up, the median is the figure.
     const from = await screenPoint(page, vertex);
-    const first = await timedDrag(page, from, { x: 22, y: 16 });
-    const second = await timedDrag(page, { x: from.x + 22, y: from.y + 16 }, { x: -10, y: 12 });
+    const out = { x: from.x + 22, y: from.y + 16 };
+    const drags = [];
+    for (let i = 0; i < 5; i++) drags.push(i % 2 === 0 ? await timedDrag(page, from, { x: 22, y: 16 }) : await timedDrag(page, out, { x: -22, y: -16 }));
     expect((await state()).past.length).toBeGreaterThanOrEqual(3);
 
     // The same request timed on its own, without the browser.
@@ -90,7 +100,18 @@ describe('editor performance (figures, not pass marks)', () => {
       expect((await rig.service.app.inject({ method: 'POST', url: '/v1/validate', payload: body })).statusCode).toBe(200);
       serverMs.push(Math.round(performance.now() - started));
     }
-    reportFigures('reshape-validation', { township: TOWNSHIP, draftGrids: filed.length, drags: [first, second], validateRouteMs: serverMs, ...machine() });
+    const medianPaintedMs = median(drags.map((d) => d.paintedMs));
+    reportFigures('reshape-validation', {
+      township: TOWNSHIP,
+      draftGrids: filed.length,
+      drags,
+      medianPaintedMs,
+      // Issue #10: a reshape's validation result shows within 300 ms for a township of 100 grids.
+      targetMs: 300,
+      withinTarget: medianPaintedMs <= 300,
+      validateRouteMs: serverMs,
+      ...machine(),
+    });
     await page.close();
   });
 
