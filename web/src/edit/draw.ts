@@ -1,6 +1,6 @@
 // Connects the draft state to the map: terra-draw captures drawing, split lines and vertex drags; every change goes
 // through applyEdit, and the map layers are redrawn from the state, so undo/redo and the panels see one truth.
-import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
+import type { Feature, LineString, Polygon } from 'geojson';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import {
   TerraDraw,
@@ -10,7 +10,8 @@ import {
   type GeoJSONStoreFeatures,
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { setSourceData } from '../map/layers.ts';
+import { setSourceData, updateSourceData } from '../map/layers.ts';
+import { DraftLayer } from './draft-layer.ts';
 import type { Project, VertexIndex } from './snapping.ts';
 import { applyEdit, emptyDraft, type DraftProperties, type Edit, type EditError, type EditorState, type NameDraft } from './state.ts';
 
@@ -40,6 +41,7 @@ export class DraftEditor {
   private draftIndex: VertexIndex;
   /** Set while a line is drawn for someone else (a plan grid's split): the finished line goes there, not to the draft. */
   private lineCapture: ((line: LineString | null) => void) | null = null;
+  private readonly layer = new DraftLayer();
 
   constructor(
     private readonly map: MapLibreMap,
@@ -174,12 +176,9 @@ export class DraftEditor {
 
   /** Redraws the draft layer and puts the one selected polygon into terra-draw for vertex editing. */
   private render(): void {
-    const selected = new Set(this.state.selection);
-    const data: FeatureCollection = {
-      type: 'FeatureCollection',
-      features: this.state.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.id, selected: selected.has(f.id) } })),
-    };
-    setSourceData(this.map, 'draft', data);
+    const update = this.layer.update(this.state);
+    if (update && 'data' in update) setSourceData(this.map, 'draft', update.data);
+    else if (update) updateSourceData(this.map, 'draft', update.diff);
     this.syncReshape();
   }
 

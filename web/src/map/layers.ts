@@ -1,5 +1,5 @@
 // Every source and layer the editor draws, and the groups the layer switcher toggles. Colours live here and in the legend only.
-import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, GeoJSONSourceDiff, Map as MapLibreMap } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 
 export const BAND_COLOURS = { under: '#f0b429', in: '#4caf6a', over: '#d64545' } as const;
@@ -199,6 +199,11 @@ export function highlightGrid(map: MapLibreMap, code: string | null): void {
 
 export function setSourceData(map: MapLibreMap, id: SourceId, data: FeatureCollection): void {
   map.getSource<GeoJSONSource>(id)?.setData(data);
+}
+
+/** Changes some features of a source whose features all have ids: MapLibre re-cuts only the tiles they touch. */
+export function updateSourceData(map: MapLibreMap, id: SourceId, diff: GeoJSONSourceDiff): void {
+  map.getSource<GeoJSONSource>(id)?.updateData(diff);
 }
 
 export function setGroupVisible(map: MapLibreMap, group: LayerGroup, visible: boolean): void {
