@@ -63,6 +63,8 @@ const ui = {
   error: undefined as EditError | undefined,
   township: null as string | null,
   validation: { status: 'idle' } as ValidationView,
+  /** Whether the findings layer outlines a finding the planner clicked. */
+  findingShown: false,
   cardCode: null as string | null,
   history: null as GridHistory | null,
   status: t('loading') as string,
@@ -109,9 +111,9 @@ const validator = new DraftValidator({
   scope: () => plan.view.plan?.value.scope ?? draftingScope(plan.view.key) ?? 'land',
   townshipGeometry: (code) => data.divisionGeometry.get(code) ?? null,
   show: (view) => {
-    setSourceData(map, 'findings', { type: 'FeatureCollection', features: [] });
     ui.validation = view;
     renderFindings();
+    showFinding(null);
   },
 });
 const sea = new SeaWatch(map, element('alerts-panel'), () => {
@@ -203,9 +205,20 @@ function chooseTownship(code: string): void {
 function renderFindings(): void {
   renderValidation(element('validation-panel'), ui.validation, (finding: Finding) => {
     const geometry = finding.geometry as Geometry;
-    setSourceData(map, 'findings', { type: 'FeatureCollection', features: [{ type: 'Feature', geometry, properties: {} }] });
+    showFinding(geometry);
     fitTo(geometry);
   });
+}
+
+/**
+ * Outlines the finding the planner zoomed to, or none. Emptying an already empty layer is skipped: a source change
+ * costs two map redraws (one at once, one when its tiles are back), which after every validation result would hold
+ * back the panel's own repaint.
+ */
+function showFinding(geometry: Geometry | null): void {
+  if (!geometry && !ui.findingShown) return;
+  ui.findingShown = geometry !== null;
+  setSourceData(map, 'findings', { type: 'FeatureCollection', features: geometry ? [{ type: 'Feature', geometry, properties: {} }] : [] });
 }
 
 function renderAll(): void {
