@@ -31,21 +31,26 @@ export class DraftValidator {
     const { host } = this;
     const features = host.features();
     const township = host.township();
+    // The server's report is the slow part: it is asked for before the local checks run, which are ready long before it.
+    const report = features.length > 0 && township ? this.serverView(township, features) : null;
     const local = this.checks.findings(features, township ? host.townshipGeometry(township) : null);
-    if (features.length === 0) return host.show({ status: 'idle' });
-    if (!township) return host.show({ status: 'done', local, report: null, notice: 'validation.noDivision' });
+    if (!report) return host.show(features.length === 0 ? { status: 'idle' } : { status: 'done', local, report: null, notice: 'validation.noDivision' });
     host.show({ status: 'running', local });
+    const view = await report;
+    if (!superseded()) host.show({ ...view, local });
+  }
+
+  /** The server's rule report for the draft as the panel shows it, its own failures included. */
+  private async serverView(township: string, features: DraftFeature[]): Promise<Omit<Extract<ValidationView, { status: 'done' }>, 'local'>> {
     const collection: FeatureCollection = {
       type: 'FeatureCollection',
       features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { ...f.properties, parentCode: null } })),
     };
-    let view: ValidationView;
     try {
-      const result = await api.validate({ divisionCode: township, scope: host.scope(), features: collection });
-      view = result.available ? { status: 'done', local, report: result.value, notice: null } : { status: 'done', local, report: null, notice: 'validation.unavailable' };
+      const result = await api.validate({ divisionCode: township, scope: this.host.scope(), features: collection });
+      return result.available ? { status: 'done', report: result.value, notice: null } : { status: 'done', report: null, notice: 'validation.unavailable' };
     } catch (error) {
-      view = { status: 'done', local, report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
+      return { status: 'done', report: null, notice: 'validation.failed', detail: error instanceof ApiError ? error.message : String(error) };
     }
-    if (!superseded()) host.show(view);
   }
 }
