@@ -169,8 +169,16 @@ describe('editor in the browser', () => {
     await page.mouse.move(from.x - 40, from.y - 30, { steps: 8 });
     await page.mouse.up();
     await expect.poll(firstVertex).not.toEqual(before);
+    // The draft layer under terra-draw's outline is redrawn once the validation panel has the result, and at once on undo.
+    const drawnVertex = () =>
+      page.evaluate(async () => {
+        const { map } = (window as unknown as { __wangge: { map: { getSource(id: string): { getData(): Promise<{ features: { geometry: Polygon }[] }> } } } }).__wangge;
+        return (await map.getSource('draft').getData()).features[0].geometry.coordinates[0][0];
+      });
+    await expect.poll(drawnVertex).toEqual(await firstVertex());
     await page.click('#edit-panel button[data-action="undo"]');
     await expect.poll(firstVertex).toEqual(before);
+    await expect.poll(drawnVertex).toEqual(before);
     await page.close();
   });
 

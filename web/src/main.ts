@@ -70,6 +70,11 @@ const ui = {
   status: t('loading') as string,
 };
 let editor: DraftEditor | null = null;
+/**
+ * The draft layer's redraw after a vertex drag, held until the validation panel has painted its result: where WebGL is
+ * drawn in software each map redraw takes 100–160 ms, and the panel's repaint would wait for the frames it starts.
+ */
+let heldRedraw: (() => void) | null = null;
 let layerSwitcher: { render(): void } | null = null;
 let densityLoaded = false;
 
@@ -114,6 +119,7 @@ const validator = new DraftValidator({
     ui.validation = view;
     renderFindings();
     showFinding(null);
+    if (view.status !== 'running') afterPaint(redrawHeld);
   },
 });
 const sea = new SeaWatch(map, element('alerts-panel'), () => {
@@ -208,6 +214,17 @@ function renderFindings(): void {
     showFinding(geometry);
     fitTo(geometry);
   });
+}
+
+function redrawHeld(): void {
+  const redraw = heldRedraw;
+  heldRedraw = null;
+  redraw?.();
+}
+
+/** Runs `task` once the next frame has been painted. */
+function afterPaint(task: () => void): void {
+  requestAnimationFrame(() => setTimeout(task, 0));
 }
 
 /**
@@ -311,6 +328,7 @@ function startEditor(): DraftEditor {
       }
       keeper.schedule();
     },
+    reshaped: (redraw) => (heldRedraw = redraw),
     onToolChange: (tool) => {
       ui.tool = tool;
       renderEditing();

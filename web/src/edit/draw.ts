@@ -25,6 +25,11 @@ export interface DraftEditorOptions {
   filedVertices: () => VertexIndex | null;
   draftVertices: (state: EditorState, except: string | null) => VertexIndex;
   onChange: (state: EditorState, error?: EditError) => void;
+  /**
+   * After a vertex drag: terra-draw already draws the grid's new outline, so redrawing the draft layer under it can
+   * wait, and the host says when (`redraw`), e.g. once the validation panel has painted the result.
+   */
+  reshaped: (redraw: () => void) => void;
   onToolChange: (tool: Tool) => void;
 }
 
@@ -87,10 +92,12 @@ export class DraftEditor {
     return this.closingClick;
   }
 
-  dispatch(edit: Edit): EditError | undefined {
+  dispatch(edit: Edit, { redrawLater = false } = {}): EditError | undefined {
     const { state, error } = applyEdit(this.state, edit, this.options.nameDraft);
     this.state = state;
-    this.render();
+    // Drawing is idempotent: a redraw done by a later edit first leaves the held one nothing to do.
+    if (redrawLater) this.options.reshaped(() => this.render());
+    else this.render();
     this.options.onChange(state, error);
     return error;
   }
@@ -156,7 +163,7 @@ export class DraftEditor {
       this.dispatch(edit);
       this.setTool('select');
     } else if (mode === 'select' && id === this.reshaping) {
-      this.dispatch({ type: 'reshape', id, geometry: feature.geometry as Polygon });
+      this.dispatch({ type: 'reshape', id, geometry: feature.geometry as Polygon }, { redrawLater: true });
     }
   }
 
