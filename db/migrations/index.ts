@@ -8,6 +8,7 @@ import * as formationFootprint from './005_formation_footprint.ts';
 import * as filingBase from './006_filing_base.ts';
 import * as positionTimeBrin from './007_position_time_brin.ts';
 import * as aisFeedRole from './008_ais_feed_role.ts';
+import * as tileShapes from './009_tile_shapes.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_registry': registry,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '006_filing_base': filingBase,
   '007_position_time_brin': positionTimeBrin,
   '008_ais_feed_role': aisFeedRole,
+  '009_tile_shapes': tileShapes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,17 +1,25 @@
 // Vector tiles from the registry. On PostgreSQL + PostGIS, ST_AsMVTGeom and ST_AsMVT encode the tile in the
-// database; the embedded PGlite build of PostGIS lacks protobuf-c, so there the same clip, transform,
-// simplify and snap run in SQL and domain/tiles/mvt.ts encodes the result.
+// database; the embedded PGlite build of PostGIS lacks protobuf-c, so there the clip and snap to the tile grid run
+// in SQL and domain/tiles/mvt.ts encodes the result. Shapes and household sums come prepared for tiles
+// (db/migrations/009_tile_shapes.ts): a request clips and encodes, nothing more.
 import type { Knex } from 'knex';
 import type { Geometry } from 'geojson';
 import type { Backend } from '../database.ts';
 import { encodeMvt, type MvtValue } from '../../domain/tiles/mvt.ts';
-import { HOUSEHOLD_CELLS_PER_TILE, divisionLevelsAt, findTileLayer, type TileLayerName } from '../../domain/tiles/layers.ts';
+import {
+  HOUSEHOLD_CELLS_PER_TILE,
+  HOUSEHOLD_CELLS_STORED_TO_ZOOM,
+  HOUSEHOLD_CELL_ZOOM_OFFSET,
+  divisionLevelsAt,
+  findTileLayer,
+  type TileLayerName,
+} from '../../domain/tiles/layers.ts';
 import {
   TILE_BUFFER,
   TILE_EXTENT,
+  MERCATOR_HALF_WIDTH,
   bufferedBounds3857,
   mercatorBoundsToLonLat,
-  simplifyTolerance,
   tileBounds3857,
   tileBoundsLonLat,
   type Bounds,
@@ -19,8 +27,9 @@ import {
 } from '../../domain/tiles/tile-math.ts';
 
 /**
- * `optimised`: clip to the tile in lon/lat first (the GiST index has already picked the rows), then transform and
- * simplify per zoom. `plain`: transform whole geometries and let ST_AsMVTGeom clip — the benchmark's baseline.
+ * `optimised`: the stored tile shapes (`tile_geom`: EPSG:3857, simplified once to a tile unit at z16) picked by their
+ * GiST index, and household sums from household_cells. `plain`: whole geometries transformed per request and clipped
+ * by ST_AsMVTGeom, household points summed per request — the benchmark's baseline.
  */
 export type TileRenderMode = 'optimised' | 'plain';
 
@@ -78,41 +87,58 @@ const TABLE_LAYERS: Record<Exclude<TileLayerName, 'households'>, TableLayer> = {
 
 /** Rows of the layer that touch the tile, geometry `g` in EPSG:3857 and one column per field. */
 function layerSource(layer: TileLayerName, tile: TileAddress, options: TileRenderOptions): Sql {
-  const reach = mercatorBoundsToLonLat(bufferedBounds3857(tile));
-  if (layer === 'households') return householdCells(tile);
+  if (layer === 'households') {
+    return options.mode === 'plain' || tile.z > HOUSEHOLD_CELLS_STORED_TO_ZOOM ? summedHouseholdCells(tile) : storedHouseholdCells(tile);
+  }
   const { table, where, columns } = TABLE_LAYERS[layer];
   const w = where(tile, options);
   const c = columns(options);
-  const box = envelope(reach, 4326);
-  const geometry =
-    options.mode === 'plain'
-      ? sql('ST_Transform(geom, 3857)')
-      : sql(`ST_SimplifyPreserveTopology(ST_Transform(ST_ClipByBox2D(geom, ${box.sql}), 3857), ?)`, [
-          ...box.bindings,
-          simplifyTolerance(tile.z),
-        ]);
-  return sql(`SELECT ${geometry.sql} AS g, ${c.sql} FROM ${table} WHERE ${w.sql} AND geom && ${box.sql}`, [
-    ...geometry.bindings,
+  // The baseline transforms whole shapes and finds them with the lon/lat index.
+  const plain = options.mode === 'plain';
+  const [geometry, indexed] = plain ? ['ST_Transform(geom, 3857)', 'geom'] : ['tile_geom', 'tile_geom'];
+  const reach = bufferedBounds3857(tile);
+  const box = plain ? envelope(mercatorBoundsToLonLat(reach), 4326) : envelope(reach, 3857);
+  return sql(`SELECT ${geometry} AS g, ${c.sql} FROM ${table} WHERE ${w.sql} AND ${indexed} && ${box.sql}`, [
     ...c.bindings,
     ...w.bindings,
     ...box.bindings,
   ]);
 }
 
-/** Households summed over square cells aligned to the tile; only points inside the tile, so no cell counts twice. */
-function householdCells(tile: TileAddress): Sql {
-  const [minX, minY, maxX] = tileBounds3857(tile);
-  const cell = (maxX - minX) / HOUSEHOLD_CELLS_PER_TILE;
-  const box = envelope(tileBoundsLonLat(tile), 4326);
+/** The tile's household cells as XYZ tiles four zooms deeper: their zoom and index ranges. */
+function cellRange({ z, x, y }: TileAddress) {
+  const n = HOUSEHOLD_CELLS_PER_TILE;
+  return { zoom: z + HOUSEHOLD_CELL_ZOOM_OFFSET, x0: x * n, x1: x * n + n - 1, y0: y * n, y1: y * n + n - 1 };
+}
+
+/** Households summed over square cells aligned to the tile, read from the sums kept in household_cells. */
+function storedHouseholdCells(tile: TileAddress): Sql {
+  const { zoom, x0, x1, y0, y1 } = cellRange(tile);
   return sql(
-    `SELECT ST_MakeEnvelope(?::float8 + i * ?::float8, ?::float8 + j * ?::float8,
-                            ?::float8 + (i + 1) * ?::float8, ?::float8 + (j + 1) * ?::float8, 3857) AS g, households
-     FROM (SELECT floor((ST_X(p) - ?::float8) / ?::float8)::int AS i, floor((ST_Y(p) - ?::float8) / ?::float8)::int AS j,
-                  sum(households)::int AS households
-           FROM (SELECT ST_Transform(geom, 3857) AS p, households FROM household_counts WHERE geom && ${box.sql}) points
-           GROUP BY 1, 2) cells
-     WHERE i BETWEEN 0 AND ? AND j BETWEEN 0 AND ? AND households > 0`,
-    [minX, cell, minY, cell, minX, cell, minY, cell, minX, cell, minY, cell, ...box.bindings, HOUSEHOLD_CELLS_PER_TILE - 1, HOUSEHOLD_CELLS_PER_TILE - 1],
+    `SELECT ST_TileEnvelope(zoom, x, y) AS g, households::int AS households FROM household_cells
+     WHERE zoom = ? AND x BETWEEN ? AND ? AND y BETWEEN ? AND ? AND households > 0`,
+    [zoom, x0, x1, y0, y1],
+  );
+}
+
+/**
+ * The same cells summed from the household points inside the tile (cell index as household_cells computes it);
+ * only points inside the tile, so no cell counts twice.
+ */
+function summedHouseholdCells(tile: TileAddress): Sql {
+  const { zoom, x0, x1, y0, y1 } = cellRange(tile);
+  const box = envelope(tileBoundsLonLat(tile), 4326);
+  const half = MERCATOR_HALF_WIDTH;
+  const index = (offset: string) => `floor(${offset} / (2 * ${half}) * 2 ^ ?::int)::int`;
+  return sql(
+    `SELECT ST_TileEnvelope(?, x, y) AS g, households FROM (
+       SELECT ${index(`(ST_X(p) + ${half})`)} AS x, ${index(`(${half} - ST_Y(p))`)} AS y,
+              sum(households)::int AS households
+       FROM (SELECT ST_Transform(geom, 3857) AS p, households FROM household_counts WHERE geom && ${box.sql}) points
+       GROUP BY 1, 2
+     ) cells
+     WHERE x BETWEEN ? AND ? AND y BETWEEN ? AND ? AND households > 0`,
+    [zoom, zoom, zoom, ...box.bindings, x0, x1, y0, y1],
   );
 }
 
@@ -137,7 +163,7 @@ export async function renderTile(
     const result = await knex.raw(
       `SELECT ST_AsMVT(t, ?, ${TILE_EXTENT}, 'geom') AS tile FROM (
          SELECT ST_AsMVTGeom(s.g, ${env.sql}, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom, ${quoted(fields, 's')} FROM (${source.sql}) s
-       ) t WHERE t.geom IS NOT NULL`,
+       ) t`,
       [layer, ...env.bindings, ...source.bindings],
     );
     return new Uint8Array(result.rows[0]?.tile ?? []);
@@ -146,10 +172,12 @@ export async function renderTile(
   const scale = TILE_EXTENT / (maxX - minX);
   const reach = envelope(bufferedBounds3857(tile), 3857);
   const result = await knex.raw(
-    `SELECT ST_AsGeoJSON(t.geom, 0)::json AS geometry, ${quoted(fields, 't')} FROM (
+    // Materialised so that the clip runs once per row, not once more for each use of `geom` below.
+    `WITH t AS MATERIALIZED (
        SELECT ST_CollectionExtract(ST_SnapToGrid(ST_Affine(ST_ClipByBox2D(s.g, ${reach.sql}), ?, 0, 0, ?, ?, ?), 1), 3) AS geom,
               ${quoted(fields, 's')} FROM (${source.sql}) s
-     ) t WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)`,
+     )
+     SELECT ST_AsGeoJSON(t.geom, 0)::json AS geometry, ${quoted(fields, 't')} FROM t WHERE NOT ST_IsEmpty(t.geom)`,
     [...reach.bindings, scale, -scale, -minX * scale, maxY * scale, ...source.bindings],
   );
   const rows = result.rows as ({ geometry: Geometry } & Record<string, MvtValue | null>)[];

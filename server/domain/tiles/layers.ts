@@ -57,8 +57,15 @@ export const TILE_LAYERS: readonly TileLayer[] = [
 /** The lowest zoom at which each division level is drawn, so low zooms are not a mesh of villages. */
 export const DIVISION_MIN_ZOOM = { city: 0, county: 0, township: 7, village: 9 } as const;
 
-/** Household cells per tile side: cells are 256 tile units wide. */
+/** Household cells per tile side: cells are 256 tile units wide, i.e. the tiles four zooms deeper. */
 export const HOUSEHOLD_CELLS_PER_TILE = 16;
+/** Zoom difference between a tile and its household cells (16 = 2⁴). */
+export const HOUSEHOLD_CELL_ZOOM_OFFSET = 4;
+/**
+ * Up to this tile zoom the household cells are read from their stored sums (household_cells, zooms 4–16); deeper
+ * tiles hold few enough household points to sum them per request.
+ */
+export const HOUSEHOLD_CELLS_STORED_TO_ZOOM = 12;
 
 export function findTileLayer(name: string): TileLayer | undefined {
   return TILE_LAYERS.find((l) => l.name === name);

@@ -86,7 +86,8 @@ export function tilesCovering([west, south, east, north]: Bounds, z: number): Ti
 
 /**
  * Simplification tolerance in 3857 metres for a zoom: one unit of tile coordinate space, below which
- * detail disappears anyway when coordinates are snapped to the tile's integer grid.
+ * detail disappears anyway when coordinates are snapped to the tile's integer grid. The shapes tiles draw are stored
+ * simplified at simplifyTolerance(16), the layers' maxzoom (db/migrations/009_tile_shapes.ts).
  */
 export function simplifyTolerance(z: number, extent = TILE_EXTENT): number {
   return (2 * MERCATOR_HALF_WIDTH) / 2 ** z / extent;
