@@ -52,6 +52,8 @@ export interface ImportUpload {
   format: TransferFormat;
   /** what the caller said; null: the file's own (.prj, GeoJSON crs) or WGS84 */
   crs: InputCrs | null;
+  /** drop Z values (heights) with a note instead of rejecting the features that have them */
+  dropZ: boolean;
 }
 
 export interface ImportResult {
@@ -88,7 +90,7 @@ export async function importIntoPlan(
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportResult> {
   const target = await visiblePlan(knex, principal, planId);
-  const outcome = await readGridFile(upload.bytes, upload.format, upload.crs);
+  const outcome = await readGridFile(upload.bytes, upload.format, upload.crs, { dropZ: upload.dropZ });
   const township = divisionPrefix(target.townshipCode, 'township');
   const rejected = [...outcome.rejected];
   const records: Array<{ index: number; notes: string[]; grid: PlanGridInput }> = [];
@@ -179,12 +181,20 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
           'Body: the file itself — GeoJSON (application/geo+json), a zipped shapefile (application/zip; needs its .prj, or crs=), ' +
           'KML (application/vnd.google-earth.kml+xml; network links are listed in `skipped` and never fetched), CSV with a WKT column (text/csv) ' +
           'or a GeoPackage with one feature table (application/geopackage+sqlite3; EPSG:4326 or EPSG:4490, or crs= for an undefined SRS). ' +
-          'Attributes read: code, name/名称, households/户数, population, kind, subkind, divisionCode. Z values are dropped with a note. ' +
-          'Any rejected feature (non-polygon, unclosed ring, projected coordinates, bad attribute) → 422 naming each, nothing written. ' +
+          'Attributes read: code, name/名称, households/户数, population, kind, subkind, divisionCode. ' +
+          'Any rejected feature (non-polygon, unclosed ring, projected coordinates, 3D coordinates, bad attribute) → 422 naming each, nothing written. ' +
+          'Grids are 2D: a Z other than 0 rejects its feature unless dropZ=true, which drops Z values with a note per feature (a Z of 0 is dropped with the note anyway). ' +
           `Uploads over ${IMPORT_BODY_LIMIT / 1024 / 1024} MB → 413.`,
         params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
-        querystring: Type.Object({ format: Type.Optional(Format), crs: Type.Optional(Crs) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            format: Type.Optional(Format),
+            crs: Type.Optional(Crs),
+            dropZ: Type.Optional(Type.Boolean({ description: 'drop Z values (heights) with a note per feature instead of rejecting 3D features (default false)' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: ImportReport, ...ProblemResponses },
       },
     },
@@ -193,7 +203,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       if (!format) throw invalidParameter('format', `say the format (${TRANSFER_FORMATS.join(', ')}) or send a Content-Type that names it`);
       const bytes = request.body;
       if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new ProblemError(400, 'empty-body', 'Empty body', 'send the file as the request body', [{ pointer: 'body', message: 'empty' }]);
-      const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], { bytes, format, crs: request.query.crs ?? null }, config);
+      const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], { bytes, format, crs: request.query.crs ?? null, dropZ: request.query.dropZ ?? false }, config);
       reply.header('etag', planEtag(result.plan));
       return result;
     },

@@ -1,6 +1,7 @@
 // `npm run import` against a real PostgreSQL + PostGIS holding the demo: a GeoPackage exported by the API is imported
 // into a new draft plan of the township; files that cannot be imported exit 1 naming the fault and leave no plan
-// behind. (The CLI opens its own connection, so it needs a database another process can reach: PostgreSQL only.)
+// behind; 3D features are refused unless --drop-z. (The CLI opens its own connection, so it needs a database another
+// process can reach: PostgreSQL only.)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,7 @@ describe.runIf(BACKENDS.includes('postgresql'))('import CLI on postgresql', () =
     ['not-a-gpkg.gpkg', new TextEncoder().encode('{"type":"FeatureCollection"}'), /not-a-geopackage/],
     ['mixed-geometry.gpkg', fixture('mixed-geometry.gpkg'), /\/features\/1\/geometry\/type: .*Point/],
     ['beijing1954.gpkg', fixture('beijing1954.gpkg'), /unknown-crs: .*EPSG:4214/],
+    ['three-d.gpkg', fixture('three-d.gpkg'), /\/features\/0\/geometry\/coordinates\/0\/0: 3D coordinates are not accepted: .*--drop-z/],
   ])('exits 1 on %s naming the fault, and creates no plan', { timeout: 60_000 }, async (name, bytes, fault) => {
     const file = path.join(dir, name);
     await writeFile(file, bytes);
@@ -69,5 +71,15 @@ describe.runIf(BACKENDS.includes('postgresql'))('import CLI on postgresql', () =
     expect(stderr).toMatch(fault);
     expect(stdout).toBe('');
     expect(await plans()).toBe(before);
+  });
+
+  it('imports 3D features flat with --drop-z, a note on each', { timeout: 60_000 }, async () => {
+    const file = path.join(dir, 'three-d.gpkg');
+    await writeFile(file, fixture('three-d.gpkg'));
+    const { code, stdout, stderr } = await importCli(file, '--drop-z');
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.imported).toBe(1);
+    expect(report.features[0].notes).toContain('Z (height) values dropped: grids are 2D');
   });
 });

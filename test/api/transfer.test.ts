@@ -169,13 +169,28 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     await expectUntouched(id);
   });
 
-  it('drops Z values with a note on the feature', async () => {
+  const kmlWithAltitude = new TextDecoder().decode(fixture('network-link.kml')).replace('122.3,29.94,0 ', '122.3,29.94,5.5 ');
+  const csvWithZ = 'name,wkt\n带高程,"POLYGON Z ((122.29 29.94 5.5, 122.3 29.94 6, 122.3 29.95 7, 122.29 29.94 5.5))"\n';
+  it.each([
+    ['GeoJSON', 'geojson', fixture('three-d.geojson'), '/features/0/geometry/coordinates/0/0'],
+    ['a PolygonZ shapefile', 'shapefile', fixture('three-d-gdal.zip'), '/features/1/geometry'],
+    ['KML', 'kml', kmlWithAltitude, '/features/0/geometry/coordinates/0/1'],
+    ['CSV (POLYGON Z)', 'csv', csvWithZ, '/features/0/geometry/coordinates/0/0'],
+    ['GeoPackage', 'geopackage', fixture('three-d.gpkg'), '/features/0/geometry/coordinates/0/0'],
+  ] as const)('refuses 3D coordinates in %s with problem+json naming the feature, nothing imported; dropZ=true imports them flat with a note', async (_, format, body, pointer) => {
     const { id, etag } = await emptyPlan();
-    const res = await upload(id, fixture('three-d.geojson'), 'application/geo+json', etag);
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().features[0].notes.join(' ')).toMatch(/Z .*dropped/);
-    const [geometry] = (await planGeometries(id)).values();
-    expect(JSON.stringify(geometry)).not.toContain('5.5');
+    const res = await upload(id, body, MEDIA[format], etag);
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.json().detail).toContain('nothing was imported');
+    expect(res.json().errors).toEqual([{ pointer, message: expect.stringMatching(/^3D coordinates are not accepted: .*dropZ=true/) }]);
+    await expectUntouched(id);
+    const flat = await upload(id, body, MEDIA[format], etag, '?dropZ=true');
+    expect(flat.statusCode, flat.body).toBe(200);
+    const notes: string[][] = flat.json().features.map((f: { notes: string[] }) => f.notes);
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect(n).toContain('Z (height) values dropped: grids are 2D');
+    for (const geometry of (await planGeometries(id)).values()) expect(JSON.stringify(geometry)).not.toContain('5.5');
   });
 
   it('answers a 200 MB upload with 413 problem+json before reading it', async () => {

@@ -1,10 +1,11 @@
 // From whatever features a file held to grids a plan can take: attribute mapping (code, name/名称, households/户数,
-// …), geometry checks (polygons only, closed rings, lon/lat range), Z dropped, reprojection, RFC 7946 winding.
+// …), geometry checks (polygons only, closed rings, lon/lat range), heights refused or dropped on request,
+// reprojection, RFC 7946 winding.
 import { rewind } from '@turf/turf';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { toWgs84, type InputCrs } from '../crs/index.ts';
 import { GRID_SUBKINDS, type GridKind } from '../../schemas/resources.ts';
-import type { FeatureFault, ImportedGrid, ImportOutcome } from './types.ts';
+import type { FeatureFault, HeightOptions, ImportedGrid, ImportOutcome, ZRange } from './types.ts';
 
 type Attributes = Record<string, unknown> | null;
 
@@ -92,13 +93,24 @@ function polygonsOf(geometry: Geometry | null, notes: string[]): Position[][][] 
   }
 }
 
-function checkedRing(ring: Position[], pointer: string, crs: InputCrs, dropped: { z: boolean }): Position[] {
+/** Third values seen in a feature's positions: whether any, and the first that is a real height (not 0). */
+interface Heights {
+  any: boolean;
+  first?: { pointer: string; z: number };
+}
+
+const DROP_Z_HINT = 'grids are 2D; import with dropZ=true (npm run import: --drop-z) to drop the Z values';
+
+function checkedRing(ring: Position[], pointer: string, crs: InputCrs, heights: Heights): Position[] {
   if (!Array.isArray(ring) || ring.length < 4) throw new FeatureRejected(pointer, 'a ring needs at least 4 positions');
   const out = ring.map((position, i) => {
     if (!Array.isArray(position) || position.length < 2 || !position.every((n) => typeof n === 'number' && Number.isFinite(n))) {
       throw new FeatureRejected(`${pointer}/${i}`, 'a position must be [lon, lat] numbers');
     }
-    if (position.length > 2) dropped.z = true;
+    if (position.length > 2) {
+      heights.any = true;
+      if (position[2] !== 0) heights.first ??= { pointer: `${pointer}/${i}`, z: position[2] };
+    }
     const [lon, lat] = toWgs84(position[0], position[1], crs);
     if (Math.abs(lon) > 180 || Math.abs(lat) > 90) throw new FeatureRejected(`${pointer}/${i}`, `[${position[0]}, ${position[1]}] is not longitude/latitude (projected coordinates need a geographic CRS)`);
     return [lon, lat];
@@ -108,16 +120,30 @@ function checkedRing(ring: Position[], pointer: string, crs: InputCrs, dropped: 
   return out;
 }
 
-function geometryOf(feature: Feature<Geometry | null>, crs: InputCrs, notes: string[]): Polygon | MultiPolygon {
+/**
+ * Refuses real heights unless told to drop them; a Z of 0 everywhere (how Google Earth writes flat KML, and many
+ * PolygonZ exports) is no height and is dropped with the same note.
+ */
+function checkHeights(heights: Heights, removed: ZRange | null, dropZ: boolean, notes: string[]): void {
+  if (!dropZ) {
+    if (heights.first) throw new FeatureRejected(heights.first.pointer, `3D coordinates are not accepted: this position has a Z (height) of ${heights.first.z}; ${DROP_Z_HINT}`);
+    if (removed && (removed[0] !== 0 || removed[1] !== 0)) {
+      throw new FeatureRejected('geometry', `3D coordinates are not accepted: this record has Z (height) values from ${removed[0]} to ${removed[1]}; ${DROP_Z_HINT}`);
+    }
+  }
+  if (heights.any || removed) notes.push('Z (height) values dropped: grids are 2D');
+}
+
+function geometryOf(feature: Feature<Geometry | null>, crs: InputCrs, notes: string[], removed: ZRange | null, dropZ: boolean): Polygon | MultiPolygon {
   const polygons = polygonsOf(feature.geometry, notes);
   if (polygons.length === 0) throw new FeatureRejected('geometry', 'the geometry is empty');
-  const dropped = { z: false };
+  const heights: Heights = { any: false };
   const single = feature.geometry?.type === 'Polygon';
   const coordinates = polygons.map((rings, p) => {
     const base = single ? 'geometry/coordinates' : `geometry/coordinates/${p}`;
-    return rings.map((ring, r) => checkedRing(ring, `${base}/${r}`, crs, dropped));
+    return rings.map((ring, r) => checkedRing(ring, `${base}/${r}`, crs, heights));
   });
-  if (dropped.z) notes.push('Z (height) values dropped: grids are 2D');
+  checkHeights(heights, removed, dropZ, notes);
   if (crs === 'gcj02' || crs === 'bd09') notes.push(`converted from ${crs === 'gcj02' ? 'GCJ-02' : 'BD-09'} to WGS84`);
   const geometry: Polygon | MultiPolygon = coordinates.length === 1 ? { type: 'Polygon', coordinates: coordinates[0] } : { type: 'MultiPolygon', coordinates };
   return rewind(geometry, { mutate: true }) as Polygon | MultiPolygon;
@@ -125,17 +151,24 @@ function geometryOf(feature: Feature<Geometry | null>, crs: InputCrs, notes: str
 
 /**
  * Maps the features of a read file to grids, in WGS84. A feature that cannot be a grid is rejected with a pointer
- * into the file (`/features/3/geometry/type`); the caller decides that any rejection stops the import.
+ * into the file (`/features/3/geometry/type`, `/features/0/geometry/coordinates/0/2` for a height); the caller
+ * decides that any rejection stops the import.
  * @example toImportedGrids({ type: 'FeatureCollection', features: [square] }, 'gcj02').grids[0].notes // ['converted from GCJ-02 to WGS84']
  */
-export function toImportedGrids(collection: FeatureCollection<Geometry | null>, crs: InputCrs, ignored: FeatureFault[] = []): ImportOutcome {
+export function toImportedGrids(
+  collection: FeatureCollection<Geometry | null>,
+  crs: InputCrs,
+  ignored: FeatureFault[] = [],
+  heights: HeightOptions = { dropZ: false },
+): ImportOutcome {
   const grids: ImportedGrid[] = [];
   const rejected: FeatureFault[] = [];
   collection.features.forEach((feature, index) => {
     try {
       const notes: string[] = [];
       const attributes = attributesOf(feature.properties);
-      grids.push({ index, ...attributes, geometry: geometryOf(feature, crs, notes), notes });
+      const geometry = geometryOf(feature, crs, notes, heights.removedZ?.[index] ?? null, heights.dropZ);
+      grids.push({ index, ...attributes, geometry, notes });
     } catch (error) {
       if (!(error instanceof FeatureRejected)) throw error;
       rejected.push({ index, pointer: `/features/${index}/${error.pointer}`, message: error.message });

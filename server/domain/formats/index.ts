@@ -7,7 +7,7 @@ import { readGeoPackage, writeGeoPackage } from './geopackage.ts';
 import { toImportedGrids } from './grids.ts';
 import { readKml, writeKml } from './kml.ts';
 import { readShapefileZip, writeShapefileZip } from './shapefile.ts';
-import { type FeatureFault, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
+import { type FeatureFault, type HeightOptions, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
 
 export * from './types.ts';
 export { isUnsafeZipPath, MAX_UNZIPPED_BYTES } from './shapefile.ts';
@@ -38,30 +38,32 @@ function withUnreadable(outcome: ImportOutcome, unreadable: FeatureFault[]): Imp
 
 /**
  * Reads a grid file into WGS84 grids with a report per feature. `crs` is what the caller said (null: not said);
- * KML and GeoJSON default to WGS84, a shapefile to its .prj, a GeoPackage to its layer's SRS.
+ * KML and GeoJSON default to WGS84, a shapefile to its .prj, a GeoPackage to its layer's SRS. Heights (Z other
+ * than 0) reject their feature unless `dropZ` says to drop them.
  * @example await readGridFile(bytes, 'geojson', 'gcj02') // { grids: [...], rejected: [], ignored: [] }
  */
-export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null): Promise<ImportOutcome> {
+export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null, { dropZ = false } = {}): Promise<ImportOutcome> {
+  const heights: HeightOptions = { dropZ };
   switch (format) {
     case 'geojson': {
       const { collection, crs: declared } = readGeoJson(bytes);
-      return toImportedGrids(collection, crs ?? declared ?? 'wgs84');
+      return toImportedGrids(collection, crs ?? declared ?? 'wgs84', [], heights);
     }
     case 'kml': {
       const { collection, ignored } = readKml(bytes);
-      return toImportedGrids(collection, crs ?? 'wgs84', ignored);
+      return toImportedGrids(collection, crs ?? 'wgs84', ignored, heights);
     }
     case 'csv': {
       const { collection, rejected } = readCsv(bytes);
-      return withUnreadable(toImportedGrids(collection, crs ?? 'wgs84'), rejected);
+      return withUnreadable(toImportedGrids(collection, crs ?? 'wgs84', [], heights), rejected);
     }
     case 'geopackage': {
       const { collection, crs: used, rejected } = await readGeoPackage(bytes, crs);
-      return withUnreadable(toImportedGrids(collection, used), rejected);
+      return withUnreadable(toImportedGrids(collection, used, [], heights), rejected);
     }
     case 'shapefile': {
-      const { collection, crs: used, notes } = await readShapefileZip(bytes, crs);
-      const outcome = toImportedGrids(collection, used);
+      const { collection, crs: used, notes, removedZ } = await readShapefileZip(bytes, crs);
+      const outcome = toImportedGrids(collection, used, [], { ...heights, removedZ });
       return { ...outcome, grids: outcome.grids.map((g) => ({ ...g, notes: [...notes, ...g.notes] })) };
     }
   }

@@ -8,7 +8,7 @@ import { read as readShapefile } from 'shapefile';
 import type { FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { InputCrs } from '../crs/index.ts';
 import { CGCS2000_PRJ, crsOfPrj } from './prj.ts';
-import { FormatError, type TransferGrid } from './types.ts';
+import { FormatError, type TransferGrid, type ZRange } from './types.ts';
 
 /** Uncompressed content a zip may hold; more is a zip bomb or not a grid layer. */
 export const MAX_UNZIPPED_BYTES = 512 * 1024 * 1024;
@@ -33,8 +33,34 @@ function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
   }
 }
 
-/** The 0x.. shape types of the spec that hold polygons; Z and M variants carry heights or measures we drop. */
+/** The 0x.. shape types of the spec; of the polygon ones, PolygonZ carries heights and PolygonM measures. */
 const SHAPE_TYPES: Record<number, string> = { 0: 'Null', 1: 'Point', 3: 'PolyLine', 5: 'Polygon', 8: 'MultiPoint', 11: 'PointZ', 13: 'PolyLineZ', 15: 'PolygonZ', 18: 'MultiPointZ', 21: 'PointM', 23: 'PolyLineM', 25: 'PolygonM', 28: 'MultiPointM', 31: 'MultiPatch' };
+
+const POLYGON_Z = 15;
+const POLYGON_M = 25;
+
+/**
+ * The Z range of each record of a PolygonZ .shp in record order (null for a null shape): the `shapefile` package
+ * reads x and y only, so the heights it leaves out are looked up here, to refuse or note them per feature.
+ */
+function heightsOfRecords(shp: Uint8Array): Array<ZRange | null> {
+  const view = new DataView(shp.buffer, shp.byteOffset, shp.byteLength);
+  const ranges: Array<ZRange | null> = [];
+  for (let at = 100; at + 12 <= shp.byteLength; ) {
+    const content = at + 8;
+    const length = view.getInt32(at + 4) * 2;
+    if (length < 4) break;
+    let range: ZRange | null = null;
+    if (view.getInt32(content, true) === POLYGON_Z && length >= 44) {
+      // type, box, part and point counts, part starts, x/y pairs; then Z min and max.
+      const zAt = content + 44 + 4 * view.getInt32(content + 36, true) + 16 * view.getInt32(content + 40, true);
+      if (zAt + 16 <= content + length) range = [view.getFloat64(zAt, true), view.getFloat64(zAt + 8, true)];
+    }
+    ranges.push(range);
+    at = content + length;
+  }
+  return ranges;
+}
 
 function encodingOf(cpg: Uint8Array | undefined): string {
   if (!cpg) return 'utf-8';
@@ -55,7 +81,7 @@ function encodingOf(cpg: Uint8Array | undefined): string {
 export async function readShapefileZip(
   bytes: Uint8Array,
   explicitCrs: InputCrs | null,
-): Promise<{ collection: FeatureCollection<Geometry | null>; crs: InputCrs; notes: string[] }> {
+): Promise<{ collection: FeatureCollection<Geometry | null>; crs: InputCrs; notes: string[]; removedZ: Array<ZRange | null> }> {
   const files = unzip(bytes);
   const names = Object.keys(files);
   const shps = names.filter((n) => /\.shp$/i.test(n));
@@ -84,8 +110,8 @@ export async function readShapefileZip(
   } catch (error) {
     throw new FormatError('not-a-shapefile', `${shps[0]} cannot be read: ${(error as Error).message}`);
   }
-  const notes = [15, 25].includes(shapeType) ? [`Z/M values of the ${SHAPE_TYPES[shapeType]} layer dropped: grids are 2D`] : [];
-  return { collection, crs, notes };
+  const notes = shapeType === POLYGON_M ? ['M values (measures) of the PolygonM layer dropped: grids carry none'] : [];
+  return { collection, crs, notes, removedZ: shapeType === POLYGON_Z ? heightsOfRecords(shp) : [] };
 }
 
 // ---- writing -------------------------------------------------------------------------------------------------

@@ -28,6 +28,16 @@ export interface ImportedGrid {
   notes: string[];
 }
 
+/** Lowest and highest Z of a feature. */
+export type ZRange = [min: number, max: number];
+
+/** What the importer does with 3D input: refuse it (the default) or drop the Z values with a note per feature. */
+export interface HeightOptions {
+  dropZ: boolean;
+  /** Per feature, the Z values a reader saw but could not hand on (a shapefile's PolygonZ records); null: none. */
+  removedZ?: ReadonlyArray<ZRange | null>;
+}
+
 /** Something in the file that was not imported: a rejected feature, or content ignored by design (KML network links). */
 export interface FeatureFault {
   index: number;

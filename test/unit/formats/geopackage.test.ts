@@ -132,8 +132,11 @@ describe('GeoPackage reader', () => {
     grids.forEach((g, i) => expect(maxDeviation(g.geometry, expected[i].geometry)).toBe(0));
   });
 
-  it('drops Z (ISO WKB PolygonZ written by GDAL) with a note on the feature', async () => {
-    const { grids, rejected } = await readGridFile(fixture('three-d.gpkg'), 'geopackage', null);
+  it('refuses Z (ISO WKB PolygonZ written by GDAL) naming the feature, or drops it with a note when asked', async () => {
+    const refused = await readGridFile(fixture('three-d.gpkg'), 'geopackage', null);
+    expect(refused.grids).toEqual([]);
+    expect(refused.rejected).toEqual([{ index: 0, pointer: '/features/0/geometry/coordinates/0/0', message: expect.stringMatching(/^3D coordinates are not accepted/) }]);
+    const { grids, rejected } = await readGridFile(fixture('three-d.gpkg'), 'geopackage', null, { dropZ: true });
     expect(rejected).toEqual([]);
     expect(grids.map((g) => [g.name, g.households])).toEqual([['带高程的网格', 300]]);
     expect(grids[0].notes.join(' ')).toMatch(/Z .*dropped/);

@@ -1,4 +1,5 @@
-// From file features to grids: attribute aliases, polygons only, Z dropped with a note, CRS conversion, winding.
+// From file features to grids: attribute aliases, polygons only, heights refused (or dropped with a note when asked),
+// CRS conversion, winding.
 import { describe, expect, it } from 'vitest';
 import { booleanClockwise } from '@turf/turf';
 import type { Polygon } from 'geojson';
@@ -29,10 +30,20 @@ describe('readGridFile (GeoJSON)', () => {
     expect(rejected[0].message).toContain('Point');
   });
 
-  it('drops Z with a note on the feature', async () => {
-    const { grids } = await readGridFile(fixture('three-d.geojson'), 'geojson', null);
+  it('refuses 3D coordinates, naming the feature and the first position with a height', async () => {
+    const { grids, rejected } = await readGridFile(fixture('three-d.geojson'), 'geojson', null);
+    expect(grids).toEqual([]);
+    expect(rejected).toEqual([{ index: 0, pointer: '/features/0/geometry/coordinates/0/0', message: expect.stringMatching(/^3D coordinates are not accepted: .* Z \(height\) of 5\.5; .*dropZ=true/) }]);
+  });
+
+  it('drops Z with a note on the feature when asked (dropZ), and a Z of 0 anyway', async () => {
+    const { grids, rejected } = await readGridFile(fixture('three-d.geojson'), 'geojson', null, { dropZ: true });
+    expect(rejected).toEqual([]);
     expect(grids[0].notes.join(' ')).toMatch(/Z .*dropped/);
     expect((grids[0].geometry as Polygon).coordinates[0].every((p) => p.length === 2)).toBe(true);
+    const flat = await readGridFile(fixture('three-d-mixed.geojson'), 'geojson', null);
+    expect(flat.grids.map((g) => [g.index, g.notes])).toEqual([[0, ['Z (height) values dropped: grids are 2D']]]);
+    expect(flat.rejected.map((r) => r.pointer)).toEqual(['/features/1/geometry/coordinates/0/0']);
   });
 
   it('converts GCJ-02 input back to WGS84 and winds exteriors counter-clockwise', async () => {

@@ -18,6 +18,18 @@ describe('KML', () => {
     expect(ignored).toEqual([{ index: 0, pointer: '/NetworkLink/0', message: expect.stringContaining('http://LINK_HOST/grids.kml') }]);
   });
 
+  it('refuses altitudes (a Z other than 0) naming the Placemark and position, unless dropZ', async () => {
+    const withAltitude = new TextEncoder().encode(
+      new TextDecoder().decode(fixture('network-link.kml')).replace('122.3,29.94,0 ', '122.3,29.94,35 '),
+    );
+    const { grids, rejected } = await readGridFile(withAltitude, 'kml', null);
+    expect(grids).toEqual([]);
+    expect(rejected).toEqual([{ index: 0, pointer: '/features/0/geometry/coordinates/0/1', message: expect.stringMatching(/^3D coordinates are not accepted: .* of 35;/) }]);
+    const dropped = await readGridFile(withAltitude, 'kml', null, { dropZ: true });
+    expect(dropped.rejected).toEqual([]);
+    expect(dropped.grids[0].notes).toContain('Z (height) values dropped: grids are 2D');
+  });
+
   it('refuses XML that is not KML', async () => {
     await expect(readGridFile(new TextEncoder().encode('<gpx></gpx>'), 'kml', null)).rejects.toMatchObject({ type: 'not-kml' });
     await expect(readGridFile(new TextEncoder().encode('<kml><Document>'), 'kml', null)).rejects.toMatchObject({ type: 'not-kml' });
@@ -43,6 +55,16 @@ describe('CSV with WKT', () => {
       ['330903001001002', '测试网格二', 380],
     ]);
     expect(rejected).toEqual([{ index: 2, pointer: '/features/2/geometry', message: expect.stringContaining('row 4') }]);
+  });
+
+  it('refuses a POLYGON Z row naming its position, unless dropZ', async () => {
+    const csv = new TextEncoder().encode('name,wkt\n平地,"POLYGON ((122.29 29.94, 122.3 29.94, 122.3 29.95, 122.29 29.94))"\n' +
+      '带高程,"POLYGON Z ((122.29 29.94 5.5, 122.3 29.94 6, 122.3 29.95 7, 122.29 29.94 5.5))"\n');
+    const { grids, rejected } = await readGridFile(csv, 'csv', null);
+    expect(grids.map((g) => g.name)).toEqual(['平地']);
+    expect(rejected).toEqual([{ index: 1, pointer: '/features/1/geometry/coordinates/0/0', message: expect.stringMatching(/^3D coordinates are not accepted/) }]);
+    const dropped = await readGridFile(csv, 'csv', null, { dropZ: true });
+    expect(dropped.grids.map((g) => [g.name, g.notes])).toEqual([['平地', []], ['带高程', ['Z (height) values dropped: grids are 2D']]]);
   });
 
   it('needs a geometry column', async () => {

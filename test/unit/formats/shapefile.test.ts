@@ -1,4 +1,7 @@
 // Zipped shapefiles: a GDAL-written fixture read back, our writer read by our reader and by GDAL, and the bad zips.
+// three-d-gdal.zip is a PolygonZ layer written by GDAL 3.6 from three-d-mixed.geojson (one flat feature, Z 0, and one
+// with heights 5.5–7):
+//   ogr2ogr -f "ESRI Shapefile" three-d.shp three-d-mixed.geojson -a_srs EPSG:4490 -lco ENCODING=UTF-8
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,18 @@ const files = (zip: Uint8Array) => unzipSync(zip);
 const rezip = (entries: Record<string, Uint8Array>) => zipSync(entries);
 
 describe('shapefile reader', () => {
+  it('refuses the PolygonZ records with heights, naming each, and keeps those with Z 0 (dropZ drops all heights)', async () => {
+    const { grids, rejected } = await readGridFile(fixture('three-d-gdal.zip'), 'shapefile', null);
+    expect(grids.map((g) => [g.name, g.notes])).toEqual([['平地网格', ['Z (height) values dropped: grids are 2D']]]);
+    expect(rejected).toEqual([{ index: 1, pointer: '/features/1/geometry', message: expect.stringMatching(/^3D coordinates are not accepted: .* from 5\.5 to 7;/) }]);
+    const dropped = await readGridFile(fixture('three-d-gdal.zip'), 'shapefile', null, { dropZ: true });
+    expect(dropped.rejected).toEqual([]);
+    expect(dropped.grids.map((g) => [g.name, g.households, g.notes])).toEqual([
+      ['平地网格', 320, ['Z (height) values dropped: grids are 2D']],
+      ['带高程的网格', 300, ['Z (height) values dropped: grids are 2D']],
+    ]);
+  });
+
   it('reads a shapefile written by GDAL (EPSG:4490 .prj, UTF-8 .cpg, laundered field names)', async () => {
     const { grids, rejected } = await readGridFile(fixture('two-grids-gdal.zip'), 'shapefile', null);
     expect(rejected).toEqual([]);
