@@ -23,10 +23,23 @@ const enum GeomType {
   Polygon = 3,
 }
 
+const utf8 = new TextEncoder();
+
+/** Bytes a value takes as a protobuf varint. */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) size++;
+  return size;
+}
+
 /** Minimal protobuf writer: the handful of wire forms a vector tile uses. */
 class ProtoWriter {
-  private buf = new Uint8Array(1024);
+  private buf: Uint8Array;
   private pos = 0;
+
+  constructor(initialBytes = 1024) {
+    this.buf = new Uint8Array(initialBytes);
+  }
 
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -60,7 +73,7 @@ class ProtoWriter {
   }
 
   string(field: number, value: string): void {
-    this.bytes(field, new TextEncoder().encode(value));
+    this.bytes(field, utf8.encode(value));
   }
 
   uint(field: number, value: number): void {
@@ -75,10 +88,14 @@ class ProtoWriter {
     this.pos += 8;
   }
 
+  /** Varints written in place after their byte length: no intermediate buffer per field. */
   packed(field: number, values: number[]): void {
-    const inner = new ProtoWriter();
-    for (const v of values) inner.varint(v);
-    this.bytes(field, inner.finish());
+    let length = 0;
+    for (const v of values) length += varintSize(v);
+    this.tag(field, 2);
+    this.varint(length);
+    this.reserve(length);
+    for (const v of values) this.varint(v);
   }
 
   finish(): Uint8Array {
@@ -204,7 +221,7 @@ function encodeLayer(layer: MvtLayer): Uint8Array | null {
       if (!values.has(valueKey)) values.set(valueKey, { index: values.size, value });
       tags.push(keys.get(key)!, values.get(valueKey)!.index);
     }
-    const w = new ProtoWriter();
+    const w = new ProtoWriter(64 + 4 * (tags.length + geometry.commands.length));
     if (feature.id !== undefined) w.uint(1, feature.id);
     if (tags.length) w.packed(2, tags);
     w.uint(3, geometry.type);
