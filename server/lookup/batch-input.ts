@@ -61,6 +61,138 @@ export function readJsonPoints(points: readonly unknown[]): PointBatch {
   return batch;
 }
 
+/** A JSON body of plain `[lon, lat]` pairs read by readJsonPairs (a class, so no parsed JSON value passes for one). */
+export class JsonPairs implements PointBatch {
+  constructor(
+    readonly coords: Float64Array,
+    readonly faults: Map<number, string>,
+    readonly size: number,
+  ) {}
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
+const DIGIT_9 = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+// A significand at most this large takes one more digit and stays at most 2^53, so it is still exact in a double.
+const SIGNIFICAND_ROOM = Math.floor((2 ** 53 - 9) / 10);
+// 10^0 … 10^22, every one exact in a double (written out: Math.pow need not round these exactly).
+const EXACT_POWERS_OF_TEN = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** Reads JSON numbers and structure bytes from a body; `at` is the position of the next unread byte. */
+class JsonBytes {
+  at = 0;
+  constructor(private readonly bytes: Buffer) {}
+
+  /** The next byte after whitespace (-1 at the end), not consumed. */
+  peek(): number {
+    const bytes = this.bytes;
+    while (this.at < bytes.length) {
+      const c = bytes[this.at];
+      if (c !== SPACE && c !== LINE_FEED && c !== CARRIAGE_RETURN && c !== TAB) return c;
+      this.at++;
+    }
+    return -1;
+  }
+
+  /** Consumes `byte` after whitespace; false (nothing consumed) when another byte comes. */
+  take(byte: number): boolean {
+    if (this.peek() !== byte) return false;
+    this.at++;
+    return true;
+  }
+
+  /**
+   * A number in JSON's grammar, as the double JSON.parse gives; NaN when the next token is not one. A significand
+   * of at most 2^53 with a power of ten up to 22 takes one exact multiplication or division, which rounds
+   * correctly (Clinger's fast path); longer numbers go to Number(), which rounds correctly too.
+   */
+  number(): number {
+    const bytes = this.bytes;
+    this.peek();
+    const start = this.at;
+    let at = start;
+    const negative = bytes[at] === MINUS;
+    if (negative) at++;
+    let significand = 0;
+    let exact = true;
+    let exponent = 0;
+    const integer = at;
+    if (bytes[at] === DIGIT_0) at++;
+    else if (bytes[at] >= DIGIT_1 && bytes[at] <= DIGIT_9) {
+      for (; bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++) {
+        if (significand <= SIGNIFICAND_ROOM) significand = significand * 10 + bytes[at] - DIGIT_0;
+        else exact = false;
+      }
+    }
+    if (at === integer) return Number.NaN;
+    if (bytes[at] === DOT) {
+      const fraction = ++at;
+      for (; bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++, exponent--) {
+        if (significand <= SIGNIFICAND_ROOM) significand = significand * 10 + bytes[at] - DIGIT_0;
+        else exact = false;
+      }
+      if (at === fraction) return Number.NaN;
+    }
+    if (bytes[at] === LOWER_E || bytes[at] === UPPER_E) {
+      at++;
+      const sign = bytes[at] === MINUS ? -1 : 1;
+      if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
+      const digits = at;
+      let power = 0;
+      while (bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) power = Math.min(power * 10 + bytes[at++] - DIGIT_0, 1e6);
+      if (at === digits) return Number.NaN;
+      exponent += sign * power;
+    }
+    this.at = at;
+    if (!exact || exponent < -22 || exponent > 22) return Number(bytes.toString('latin1', start, at));
+    const magnitude = exponent < 0 ? significand / EXACT_POWERS_OF_TEN[-exponent] : significand * EXACT_POWERS_OF_TEN[exponent];
+    return negative ? -magnitude : magnitude;
+  }
+}
+
+/**
+ * Reads a JSON body that is an array of `[lon, lat]` number pairs straight from its bytes, without a JS array per
+ * point; null when the body is anything else (points with ids, GeoJSON, malformed JSON), for the general JSON
+ * parser to read. The numbers are the doubles JSON.parse gives. Throws BatchTooLarge past the limit.
+ */
+export function readJsonPairs(body: Buffer): JsonPairs | null {
+  const json = new JsonBytes(body);
+  if (!json.take(OPEN_BRACKET)) return null;
+  // The shortest pair, `[0,0],`, takes six bytes: room for every pair of this body (up to the limit).
+  const coords = new Float64Array(2 * Math.min(BATCH_LIMIT, Math.floor((body.length + 1) / 6)));
+  const faults = new Map<number, string>();
+  let size = 0;
+  if (!json.take(CLOSE_BRACKET)) {
+    do {
+      if (!json.take(OPEN_BRACKET)) return null;
+      const lon = json.number();
+      if (Number.isNaN(lon) || !json.take(COMMA)) return null;
+      const lat = json.number();
+      if (Number.isNaN(lat) || !json.take(CLOSE_BRACKET)) return null;
+      if (size === BATCH_LIMIT) throw new BatchTooLarge(size + 1);
+      const fault = coordinateFault(lon, lat);
+      if (fault) faults.set(size, fault);
+      coords[size * 2] = lon;
+      coords[size * 2 + 1] = lat;
+      size++;
+    } while (json.take(COMMA));
+    if (!json.take(CLOSE_BRACKET)) return null;
+  }
+  return json.peek() === -1 ? new JsonPairs(coords.subarray(0, size * 2), faults, size) : null;
+}
+
 export function readFeaturePoints(collection: FeatureCollection): PointBatch {
   const features = collection.features;
   const batch = newBatch(features.length);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Readable } from 'node:stream';
 import type { FeatureCollection } from 'geojson';
 import { Type } from 'typebox';
 import { DivisionLevel, GridKind, GridSubkind } from '../schemas/resources.ts';
@@ -13,13 +14,16 @@ import {
   BATCH_LIMIT,
   BatchTooLarge,
   CsvHeaderMissing,
+  JsonPairs,
   coordinateFault,
   readCsvPoints,
   readFeaturePoints,
+  readJsonPairs,
   readJsonPoints,
   type CsvBatch,
   type PointBatch,
 } from '../lookup/batch-input.ts';
+import { jsonBatchAnswer } from '../lookup/batch-output.ts';
 import type { BatchAnswer, LookupService } from '../lookup/lookup-service.ts';
 import type { RouteContext } from './context.ts';
 
@@ -86,14 +90,29 @@ function csvField(value: string): string {
 export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async (app, { knex, config, lookup }) => {
   const openReads = config.mode === 'demo';
 
+  const tooLarge = (error: BatchTooLarge) => new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
   app.addContentTypeParser('text/csv', async (_request: unknown, payload: NodeJS.ReadableStream) => {
     try {
-      return await readCsvPoints(payload as import('node:stream').Readable);
+      return await readCsvPoints(payload as Readable);
     } catch (error) {
-      if (error instanceof BatchTooLarge) throw new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
+      if (error instanceof BatchTooLarge) throw tooLarge(error);
       if (error instanceof CsvHeaderMissing) throw badRequest(error.message, [{ pointer: 'row 0', message: error.message }]);
       throw error;
     }
+  });
+  // A body of plain [lon, lat] pairs is read from its bytes (no array per point); any other JSON goes to Fastify's
+  // own parser, with the app's prototype-poisoning settings.
+  const parseJson = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    let pairs: JsonPairs | null;
+    try {
+      pairs = readJsonPairs(body);
+    } catch (error) {
+      done(error instanceof BatchTooLarge ? tooLarge(error) : (error as Error), undefined);
+      return;
+    }
+    if (pairs) done(null, pairs);
+    else parseJson(request, body.toString('utf8'), done);
   });
 
   const villageOf = (grid: LookupGrid | undefined) => {
@@ -197,35 +216,25 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
         return reply.type('text/csv; charset=utf-8').header('x-lookup-errors', String(csv.faults.size)).send(out.join('\n') + '\n');
       }
 
-      const tooLarge = (size: number) => new ProblemError(413, 'payload-too-large', 'Payload too large', new BatchTooLarge(size).message);
+      const json = (answer: Readable) => reply.type('application/json; charset=utf-8').send(answer);
+      if (body instanceof JsonPairs) {
+        return json(jsonBatchAnswer(body, await answer(body, crs, at), { villageCode: villageOf }));
+      }
       if (Array.isArray(body)) {
-        if (body.length > BATCH_LIMIT) throw tooLarge(body.length);
+        if (body.length > BATCH_LIMIT) throw tooLarge(new BatchTooLarge(body.length));
         const batch = readJsonPoints(body);
-        const result = await answer(batch, crs, at);
-        const results = new Array<string>(batch.size);
-        for (let i = 0; i < batch.size; i++) {
+        const idOf = (i: number) => {
           const item = body[i] as { id?: unknown } | null;
-          const id = item !== null && typeof item === 'object' && !Array.isArray(item) && item.id !== undefined ? `"id":${JSON.stringify(item.id)},` : '';
-          const fault = batch.faults.get(i);
-          if (fault) {
-            results[i] = `{${id}"gridCode":null,"microGridCode":null,"villageCode":null,"seaGridCodes":[],"error":${JSON.stringify(fault)}}`;
-            continue;
-          }
-          const land = result.land[i] >= 0 ? result.grids[result.land[i]] : undefined;
-          const micro = result.micro[i] >= 0 ? `"${result.grids[result.micro[i]].code}"` : 'null';
-          const village = villageOf(land);
-          const sea = seaCodes(result, i);
-          results[i] = `{${id}"gridCode":${land ? `"${land.code}"` : 'null'},"microGridCode":${micro},"villageCode":${village ? `"${village}"` : 'null'},"seaGridCodes":${sea.length ? JSON.stringify(sea) : '[]'}}`;
-        }
-        const errors = [...batch.faults].map(([i, message]) => ({ pointer: `/${i}`, message }));
-        return reply.type('application/json; charset=utf-8').send(`{"count":${batch.size},"results":[${results.join(',')}],"errors":${JSON.stringify(errors)}}`);
+          return item !== null && typeof item === 'object' && !Array.isArray(item) ? item.id : undefined;
+        };
+        return json(jsonBatchAnswer(batch, await answer(batch, crs, at), { villageCode: villageOf, idOf }));
       }
 
       const collection = body as FeatureCollection | null;
       if (collection === null || typeof collection !== 'object' || collection.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
         throw badRequest('expected a JSON array of points, a GeoJSON FeatureCollection of Points, or text/csv', [{ pointer: '/', message: 'unsupported batch shape' }]);
       }
-      if (collection.features.length > BATCH_LIMIT) throw tooLarge(collection.features.length);
+      if (collection.features.length > BATCH_LIMIT) throw tooLarge(new BatchTooLarge(collection.features.length));
       const batch = readFeaturePoints(collection);
       const result = await answer(batch, crs, at);
       collection.features.forEach((feature, i) => {
