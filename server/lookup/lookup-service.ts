@@ -13,10 +13,12 @@ import {
   buildLookupIndex,
   detectSwappedPoint,
   lookupBatch,
+  lookupPoint,
   nearestGrid,
   type LookupGrid,
   type LookupIndex,
   type NearestGrid,
+  type PointLookup,
   type ServiceBBox,
 } from '../domain/lookup/index.ts';
 import { divisionNodes, lookupGridInputs, lookupPointsSql, nearestGridSql, serviceExtent, type DivisionNode } from '../db/repositories/lookup.ts';
@@ -244,6 +246,12 @@ export class LookupService {
     const seaEnd = out.seaStart[n];
     for (let k = 0; k < seaEnd; k++) out.sea[k] += flat.seaBase;
     return { land: out.land, micro: out.micro, seaStart: out.seaStart, sea: out.sea, grids: flat.grids };
+  }
+
+  /** Looks up one WGS84 point: its grid, micro-grid and sea grids (no batch arrays, for single requests). */
+  async lookupPoint(lon: number, lat: number, at?: string): Promise<PointLookup> {
+    if (this.options.engine === 'postgis') return (await lookupPointsSql(this.options.knex, Float64Array.of(lon, lat), at))[0];
+    return lookupPoint(at ? await this.indexAt(at) : this.snapshot.index!, lon, lat);
   }
 
   private async lookupSql(coords: Float64Array, at?: string): Promise<BatchAnswer> {

@@ -132,12 +132,11 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
     return lookup.lookup(toWgs84InPlace(coords, crs), at);
   }
 
-  const seaGridsOf = (result: BatchAnswer, i: number): LookupGrid[] => {
-    const grids: LookupGrid[] = [];
-    for (let k = result.seaStart[i]; k < result.seaStart[i + 1]; k++) grids.push(result.grids[result.sea[k]]);
-    return grids;
+  const seaCodes = (result: BatchAnswer, i: number): string[] => {
+    const codes: string[] = [];
+    for (let k = result.seaStart[i]; k < result.seaStart[i + 1]; k++) codes.push(result.grids[result.sea[k]].code);
+    return codes;
   };
-  const seaCodes = (result: BatchAnswer, i: number) => seaGridsOf(result, i).map((g) => g.code);
 
   app.get(
     '/v1/lookup',
@@ -165,10 +164,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
         throw invalidParameter(fault.startsWith('lon') ? 'lon' : 'lat', fault);
       }
       const [x, y] = toWgs84(lon, lat, crs);
-      const result = await lookup.lookup(Float64Array.of(x, y), at);
-      const grid = result.land[0] >= 0 ? result.grids[result.land[0]] : null;
-      const microGrid = result.micro[0] >= 0 ? result.grids[result.micro[0]] : null;
-      const seaGrids = seaGridsOf(result, 0);
+      const { grid, microGrid, seaGrids } = await lookup.lookupPoint(x, y, at);
       const owner = grid ?? microGrid ?? seaGrids[0];
       return {
         point: { lon: x, lat: y },
@@ -271,8 +267,8 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
       if (!found) throw new ProblemError(404, 'not-found', 'Not found', `vessel not found: ${request.params.vessel}`);
       const { vessel, position, formation } = found;
       if (!position) return { vessel, position: null, formationGrid: formation, seaGrids: [], note: 'no positions yet' };
-      const result = await lookup.lookup(Float64Array.of(position.lon, position.lat));
-      return { vessel, position, formationGrid: formation, seaGrids: seaGridsOf(result, 0).map(gridRef) };
+      const { seaGrids } = await lookup.lookupPoint(position.lon, position.lat);
+      return { vessel, position, formationGrid: formation, seaGrids: seaGrids.map(gridRef) };
     },
   );
 };
