@@ -89,6 +89,10 @@ function csvField(value: string): string {
 
 export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async (app, { knex, config, lookup }) => {
   const openReads = config.mode === 'demo';
+  // Single lookups come by the thousand per second from other systems: at info level their access lines
+  // ("incoming request", "request completed") cost about a third of a lookup's CPU and flood the log, so they log
+  // warnings and errors only; debug and trace keep everything. Usage per API key is counted either way (auth.ts).
+  const singleLookupLogLevel = config.logLevel === 'info' ? 'warn' : config.logLevel;
 
   const tooLarge = (error: BatchTooLarge) => new ProblemError(413, 'payload-too-large', 'Payload too large', error.message);
   app.addContentTypeParser('text/csv', async (_request: unknown, payload: NodeJS.ReadableStream) => {
@@ -141,6 +145,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
   app.get(
     '/v1/lookup',
     {
+      logLevel: singleLookupLogLevel,
       schema: {
         tags: ['lookup'],
         summary: 'Point → grid, micro-grid, division chain and sea grids (boundary rule: docs/lookup.md)',

@@ -6,6 +6,8 @@ import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { wgs84ToGcj02 } from '../../server/domain/crs/index.ts';
 import { lookupGridInputs, lookupPointsSql } from '../../server/db/repositories/lookup.ts';
+import pino from 'pino';
+import { buildApp } from '../../server/app.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
 import { mulberry32 } from '../../server/domain/random.ts';
 
@@ -153,6 +155,23 @@ describe.each(BACKENDS)('lookup on %s', (backend) => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ vessel: { mmsi: '412123456', registeredName: '浙普渔64110' }, position: null, formationGrid: null, seaGrids: [], note: 'no positions yet' });
     }
+  });
+
+  it('writes no access lines for single lookups at LOG_LEVEL=info, but does for batches and at debug', async () => {
+    const requestsLogged = async (logLevel: 'info' | 'debug') => {
+      const lines: Array<{ msg?: string; req?: { method: string; url: string } }> = [];
+      const logger = pino({ level: logLevel }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      const app = await buildApp({ db: service.db, config: { ...service.config, logLevel }, logger });
+      try {
+        expect((await app.inject({ method: 'GET', url: '/v1/lookup?lon=122.3&lat=29.95' })).statusCode).toBe(200);
+        expect((await app.inject({ method: 'POST', url: '/v1/lookup', payload: [[122.3, 29.95]] })).statusCode).toBe(200);
+      } finally {
+        await app.close();
+      }
+      return lines.filter((line) => line.msg === 'incoming request').map((line) => `${line.req?.method} ${line.req?.url}`);
+    };
+    expect(await requestsLogged('info')).toEqual(['POST /v1/lookup']);
+    expect(await requestsLogged('debug')).toEqual(['GET /v1/lookup?lon=122.3&lat=29.95', 'POST /v1/lookup']);
   });
 
   it('agrees with PostGIS (ST_Covers, smallest code) on random, vertex and edge points', async () => {
