@@ -87,8 +87,62 @@ const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 // A significand at most this large takes one more digit and stays at most 2^53, so it is still exact in a double.
 const SIGNIFICAND_ROOM = Math.floor((2 ** 53 - 9) / 10);
+// Digits after those, kept apart: below 10^15, so exact too.
+const MAX_TAIL_DIGITS = 15;
 // 10^0 … 10^22, every one exact in a double (written out: Math.pow need not round these exactly).
 const EXACT_POWERS_OF_TEN = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+// 2^-54: a double y lies at least y·2^-54 from the midpoints to its neighbours. 2^-100 bounds the error of the
+// double-double quotient below (products of powers of two are exact).
+const HALF_GAP = Number.EPSILON / 4;
+const QUOTIENT_ERROR = Number.EPSILON * Number.EPSILON * 16;
+// 2^27 + 1: splits a double into two halves whose products are exact (Dekker).
+const SPLITTER = 134_217_729;
+
+/** a·b − p exactly, for p = a·b rounded (Dekker's product, no fused multiply-add needed). */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const aHigh = t - (t - a);
+  const aLow = a - aHigh;
+  t = SPLITTER * b;
+  const bHigh = t - (t - b);
+  const bLow = b - bHigh;
+  return aHigh * bHigh - p + aHigh * bLow + aLow * bHigh + aLow * bLow;
+}
+
+/** a + b − s exactly, for s = a + b rounded (Knuth's sum). */
+function sumError(a: number, b: number, s: number): number {
+  const b2 = s - a;
+  return a - (s - b2) + (b - b2);
+}
+
+/**
+ * The double nearest to (significand·10^tailDigits + tail)·10^exponent, as JSON.parse rounds it, for a significand
+ * of at most 2^53 and a tail below 10^tailDigits; NaN where this cannot be sure, for the caller to ask Number().
+ * With no tail and a power of ten up to 22 it is one exact operation, rounded once (Clinger's fast path). With a
+ * tail (16 or more digits, as most printed coordinates have) the division by 10^-exponent is carried out in
+ * double-double arithmetic, within 2^-100 of the exact quotient, and its rounding is kept when the quotient is
+ * farther than that from a midpoint between doubles: all but a few per cent of coordinates.
+ */
+export function decimalToDouble(significand: number, tail: number, tailDigits: number, exponent: number): number {
+  if (tailDigits === 0) {
+    if (exponent < -22 || exponent > 22) return Number.NaN;
+    return exponent < 0 ? significand / EXACT_POWERS_OF_TEN[-exponent] : significand * EXACT_POWERS_OF_TEN[exponent];
+  }
+  if (tailDigits > MAX_TAIL_DIGITS || exponent < -22 || exponent > 0) return Number.NaN;
+  // The decimal as an unevaluated sum high + low, exact but for the rounding of low (relative error < 2^-104).
+  const scale = EXACT_POWERS_OF_TEN[tailDigits];
+  const product = significand * scale;
+  const high = product + tail;
+  const low = sumError(product, tail, high) + productError(significand, scale, product);
+  // Divided by 10^k: q1 + q2 is within 2^-102 of the exact quotient (high − q1·10^k is exact, Sterbenz).
+  const divisor = EXACT_POWERS_OF_TEN[-exponent];
+  const q1 = high / divisor;
+  const back = q1 * divisor;
+  const q2 = (high - back - productError(q1, divisor, back) + low) / divisor;
+  const nearest = q1 + q2;
+  const rest = sumError(q1, q2, nearest);
+  return Math.abs(rest) + nearest * QUOTIENT_ERROR < nearest * HALF_GAP ? nearest : Number.NaN;
+}
 
 /** Reads JSON numbers and structure bytes from a body; `at` is the position of the next unread byte. */
 class JsonBytes {
@@ -114,51 +168,52 @@ class JsonBytes {
   }
 
   /**
-   * A number in JSON's grammar, as the double JSON.parse gives; NaN when the next token is not one. A significand
-   * of at most 2^53 with a power of ten up to 22 takes one exact multiplication or division, which rounds
-   * correctly (Clinger's fast path); longer numbers go to Number(), which rounds correctly too.
+   * Reads a number in JSON's grammar into out[index], as the double JSON.parse gives (decimalToDouble, else
+   * Number() of its text); false when the next token is not one. Writing into the array keeps the double unboxed.
    */
-  number(): number {
+  number(out: Float64Array, index: number): boolean {
     const bytes = this.bytes;
     this.peek();
     const start = this.at;
     let at = start;
     const negative = bytes[at] === MINUS;
     if (negative) at++;
-    let significand = 0;
-    let exact = true;
-    let exponent = 0;
     const integer = at;
     if (bytes[at] === DIGIT_0) at++;
-    else if (bytes[at] >= DIGIT_1 && bytes[at] <= DIGIT_9) {
-      for (; bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++) {
-        if (significand <= SIGNIFICAND_ROOM) significand = significand * 10 + bytes[at] - DIGIT_0;
-        else exact = false;
-      }
-    }
-    if (at === integer) return Number.NaN;
+    else if (bytes[at] >= DIGIT_1 && bytes[at] <= DIGIT_9) while (bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) at++;
+    if (at === integer) return false;
+    const point = at;
+    let fraction = at;
     if (bytes[at] === DOT) {
-      const fraction = ++at;
-      for (; bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++, exponent--) {
-        if (significand <= SIGNIFICAND_ROOM) significand = significand * 10 + bytes[at] - DIGIT_0;
-        else exact = false;
-      }
-      if (at === fraction) return Number.NaN;
+      fraction = ++at;
+      while (bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) at++;
+      if (at === fraction) return false;
     }
+    const digitsEnd = at;
+    let power = 0;
     if (bytes[at] === LOWER_E || bytes[at] === UPPER_E) {
       at++;
       const sign = bytes[at] === MINUS ? -1 : 1;
       if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
-      const digits = at;
-      let power = 0;
+      const powerStart = at;
       while (bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9) power = Math.min(power * 10 + bytes[at++] - DIGIT_0, 1e6);
-      if (at === digits) return Number.NaN;
-      exponent += sign * power;
+      if (at === powerStart) return false;
+      power *= sign;
     }
     this.at = at;
-    if (!exact || exponent < -22 || exponent > 22) return Number(bytes.toString('latin1', start, at));
-    const magnitude = exponent < 0 ? significand / EXACT_POWERS_OF_TEN[-exponent] : significand * EXACT_POWERS_OF_TEN[exponent];
-    return negative ? -magnitude : magnitude;
+    // The digits, the decimal point skipped: as many as fit into the exact significand, the rest into the tail.
+    let significand = 0;
+    let tail = 0;
+    let tailDigits = 0;
+    for (let k = integer; k < digitsEnd; k++) {
+      if (k === point && point < fraction) continue;
+      const digit = bytes[k] - DIGIT_0;
+      if (tailDigits === 0 && significand <= SIGNIFICAND_ROOM) significand = significand * 10 + digit;
+      else if (++tailDigits <= MAX_TAIL_DIGITS) tail = tail * 10 + digit;
+    }
+    const magnitude = decimalToDouble(significand, tail, tailDigits, power - (digitsEnd - fraction));
+    out[index] = Number.isNaN(magnitude) ? Number(bytes.toString('latin1', start, at)) : negative ? -magnitude : magnitude;
+    return true;
   }
 }
 
@@ -177,15 +232,11 @@ export function readJsonPairs(body: Buffer): JsonPairs | null {
   if (!json.take(CLOSE_BRACKET)) {
     do {
       if (!json.take(OPEN_BRACKET)) return null;
-      const lon = json.number();
-      if (Number.isNaN(lon) || !json.take(COMMA)) return null;
-      const lat = json.number();
-      if (Number.isNaN(lat) || !json.take(CLOSE_BRACKET)) return null;
       if (size === BATCH_LIMIT) throw new BatchTooLarge(size + 1);
-      const fault = coordinateFault(lon, lat);
+      if (!json.number(coords, size * 2) || !json.take(COMMA)) return null;
+      if (!json.number(coords, size * 2 + 1) || !json.take(CLOSE_BRACKET)) return null;
+      const fault = coordinateFault(coords[size * 2], coords[size * 2 + 1]);
       if (fault) faults.set(size, fault);
-      coords[size * 2] = lon;
-      coords[size * 2 + 1] = lat;
       size++;
     } while (json.take(COMMA));
     if (!json.take(CLOSE_BRACKET)) return null;

@@ -3,7 +3,7 @@
 // the bytes JSON.stringify gives for the answer objects.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../server/domain/random.ts';
-import { BATCH_LIMIT, BatchTooLarge, JsonPairs, readJsonPairs, readJsonPoints } from '../../../server/lookup/batch-input.ts';
+import { BATCH_LIMIT, BatchTooLarge, JsonPairs, decimalToDouble, readJsonPairs, readJsonPoints } from '../../../server/lookup/batch-input.ts';
 import { jsonBatchAnswer } from '../../../server/lookup/batch-output.ts';
 import type { LookupGrid } from '../../../server/domain/lookup/index.ts';
 
@@ -20,6 +20,28 @@ function expectSameAsJsonParse(text: string): void {
   }
   expect([...pairs!.faults]).toEqual([...reference.faults]);
 }
+
+describe('decimalToDouble', () => {
+  // 4294967296.000000476837158203125 = 2^32 + 2^-21, halfway between the doubles 2^32 and 2^32 + 2^-20.
+  const significand = 4294967296000000;
+  const tailOfMidpoint = 476837158203125;
+
+  it('rounds a decimal of 16 to 31 digits like Number() when it is clear of a midpoint', () => {
+    // 2^32 + 2^-20 = 4294967296.00000095367431640625, and 10^-21 more or less.
+    expect(decimalToDouble(significand, 953674316406251, 15, -21)).toBe(2 ** 32 + 2 ** -20);
+    expect(decimalToDouble(significand, 953674316406249, 15, -21)).toBe(2 ** 32 + 2 ** -20);
+    expect(decimalToDouble(1223456789012345, 6, 1, -14)).toBe(Number('122.34567890123456'));
+    expect(decimalToDouble(3001234567890123, 4, 1, -15)).toBe(Number('30.012345678901234'));
+  });
+
+  it('leaves a midpoint, and what it cannot bound, to Number()', () => {
+    expect(decimalToDouble(significand, tailOfMidpoint, 15, -21)).toBeNaN();
+    expect(Number('4294967296.000000476837158203125')).toBe(2 ** 32); // ties to even
+    expect(decimalToDouble(1, 0, 0, 23)).toBeNaN();
+    expect(decimalToDouble(significand, 1, 16, -21)).toBeNaN();
+    expect(decimalToDouble(significand, 1, 1, 1)).toBeNaN();
+  });
+});
 
 describe('readJsonPairs', () => {
   it('reads random doubles written every way JSON allows to the doubles JSON.parse gives', () => {
@@ -55,6 +77,50 @@ describe('readJsonPairs', () => {
       '1e400', '-1e400', '0e0', '1E+2', '1e-0', '122.300000000000000000001', '0.000000000000000000000000001',
     ];
     for (const lon of numbers) expectSameAsJsonParse(`[[${lon}, 30], [122.3, ${lon}]]`);
+  });
+
+  it('reads decimals within a hair of the midpoint between two doubles as JSON.parse does', () => {
+    // The exact midpoint between y and the next double up, (2·mantissa + 1)·2^(exponent − 1), written out in
+    // decimal with BigInt, cut to 16–22 significant digits and nudged by one unit of the last digit either way.
+    const random = mulberry32(3);
+    const view = new DataView(new ArrayBuffer(8));
+    const midpointDigits = (y: number): { digits: string; point: number } => {
+      view.setFloat64(0, y);
+      const bits = view.getBigUint64(0);
+      const biased = Number(bits >> 52n);
+      const mantissa = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+      const shift = 1075 - biased + 1; // y = mantissa·2^-(shift − 1); the midpoint is (2·mantissa + 1)·2^-shift
+      const scaled = (2n * mantissa + 1n) * 5n ** BigInt(shift); // the midpoint times 10^shift
+      const digits = scaled.toString();
+      return { digits, point: digits.length - shift };
+    };
+    const decimal = (digits: string, point: number) => `0.${digits}e${point}`;
+    const texts: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const y = i % 2 ? 121 + random() * 2 : random() * 10 ** (Math.floor(random() * 8) - 5);
+      const { digits, point } = midpointDigits(y);
+      const cut = digits.slice(0, 16 + Math.floor(random() * 7));
+      const nudged = (BigInt(cut) + BigInt(Math.floor(random() * 3) - 1)).toString().padStart(cut.length, '0');
+      texts.push(decimal(cut, point), decimal(nudged, point), decimal(cut, point).replace(/^0\.(\d)/, '$1.').replace(/e(-?\d+)$/, (_, e) => `e${Number(e) - 1}`));
+    }
+    for (let k = 0; k < texts.length; k += 200) {
+      const chunk = texts.slice(k, k + 200);
+      expectSameAsJsonParse(`[${chunk.map((t, j) => (j % 2 ? `[1,${t}]` : `[${t},-${t}]`)).join(',')}]`);
+    }
+  });
+
+  it('rounds exact midpoints between doubles to even, and their neighbours a unit of the 31st digit away, as JSON.parse does', () => {
+    // Between 2^32 and 2^33 doubles are 2^-20 apart: a midpoint, (2·mantissa + 1)·2^-21, has 31 significant digits.
+    const random = mulberry32(5);
+    const texts: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const odd = 2n * (2n ** 52n + BigInt(Math.floor(random() * 2 ** 52))) + 1n; // the midpoint times 2^21
+      const digits = odd * 5n ** 21n; // times 10^21
+      for (const nudge of [0n, 1n, -1n]) texts.push(`${digits + nudge}e-21`);
+    }
+    for (let k = 0; k < texts.length; k += 300) {
+      expectSameAsJsonParse(`[${texts.slice(k, k + 300).map((t) => `[${t},-${t}]`).join(',')}]`);
+    }
   });
 
   it('takes whitespace anywhere JSON does, and the empty array', () => {
