@@ -7,6 +7,8 @@
 //   no edge can touch it). Lists stop after the first full entry when only the smallest covering code matters.
 // - per polygon, horizontal rows listing the edges whose y-range meets the row, for an exact ray-crossing
 //   test in PostGIS's own arithmetic, which also detects points on an edge or a vertex.
+// Queries take their point as point i of interleaved lon,lat coordinates (coords[2i], coords[2i + 1]): a batch
+// passes its own array, and no double crosses a call, where the optimising compiler would box it on the heap.
 import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
@@ -84,13 +86,15 @@ function polygonsOf(geometry: Polygon | MultiPolygon): Position[][][] {
 }
 
 /**
- * Closed-polygon test with PostGIS `ST_Covers(polygon, point)` semantics: true when (px, py) is inside polygon p
- * or on any of its rings, holes included. PostGIS answers this with its own winding-number test
+ * Closed-polygon test with PostGIS `ST_Covers(polygon, point)` semantics: true when point i of `coords` is inside
+ * polygon p or on any of its rings, holes included. PostGIS answers this with its own winding-number test
  * (lwgeom_functions_analytic.c: determineSide, exact `side == 0.0` for the boundary, half-open y rule), not
  * with GEOS; the same expression in IEEE doubles here gives the same answer bit for bit, also for points a
  * rounding error away from a diagonal edge. Rings combine by parity, equal to PostGIS for valid polygons.
  */
-export function polygonCovers(layer: PolygonRows, p: number, px: number, py: number): boolean {
+export function polygonCovers(layer: PolygonRows, p: number, coords: Float64Array, i: number): boolean {
+  const px = coords[i * 2];
+  const py = coords[i * 2 + 1];
   const box = layer.polyBox;
   const b = p * 4;
   if (px < box[b] || py < box[b + 1] || px > box[b + 2] || py > box[b + 3]) return false;
@@ -275,6 +279,7 @@ function buildDirectory(layer: LayerWithoutDirectory, options: GridLayerOptions)
   const stamp = new Int32Array(nx * ny).fill(-1);
   const pairCell = new IntList(n * 16);
   const pairEntry = new IntList(n * 16);
+  const centre = new Float64Array(2);
   for (let p = 0; p < n; p++) {
     const markCell = (cell: number) => {
       if (stamp[cell] === p) return;
@@ -321,7 +326,10 @@ function buildDirectory(layer: LayerWithoutDirectory, options: GridLayerOptions)
         const cx = minX + (i + 0.5) * cellW;
         if (cellOf(cx, minX, invW, nx) !== i || cellOf(cy, minY, invH, ny) !== j) {
           markCell(cell);
-        } else if (polygonCovers(layer, p, cx, cy)) {
+        } else {
+          centre[0] = cx;
+          centre[1] = cy;
+          if (!polygonCovers(layer, p, centre, 0)) continue;
           stamp[cell] = p;
           pairCell.push(cell);
           pairEntry.push(p * 2 + 1);
@@ -353,22 +361,34 @@ function buildDirectory(layer: LayerWithoutDirectory, options: GridLayerOptions)
   return { dirBox: Float64Array.of(minX, minY, maxX, maxY), dirNx: nx, dirNy: ny, dirInvW: invW, dirInvH: invH, cellStart, cellEntries: kept.toArray() };
 }
 
-/** Directory cell of a point, or -1 outside the layer extent (NaN included). */
-export function directoryCell(layer: GridLayer, px: number, py: number): number {
+// Single-point queries run to completion synchronously, so one array serves them all (no allocation per query).
+const SINGLE_POINT = new Float64Array(2);
+
+/** (lon, lat) as point 0 of a coordinate array, for single-point queries; the next call overwrites it. */
+export function singlePoint(lon: number, lat: number): Float64Array {
+  SINGLE_POINT[0] = lon;
+  SINGLE_POINT[1] = lat;
+  return SINGLE_POINT;
+}
+
+/** Directory cell of point i of `coords`, or -1 outside the layer extent (NaN included). */
+export function directoryCell(layer: GridLayer, coords: Float64Array, i: number): number {
+  const px = coords[i * 2];
+  const py = coords[i * 2 + 1];
   const box = layer.dirBox;
   if (!(px >= box[0] && px <= box[2] && py >= box[1] && py <= box[3])) return -1;
   return cellOf(py, box[1], layer.dirInvH, layer.dirNy) * layer.dirNx + cellOf(px, box[0], layer.dirInvW, layer.dirNx);
 }
 
-/** The first polygon (in code order) covering the point, or -1. Allocation-free. */
-export function firstCovering(layer: GridLayer, px: number, py: number): number {
-  const cell = directoryCell(layer, px, py);
+/** The first polygon (in code order) covering point i of `coords`, or -1. Allocation-free. */
+export function firstCovering(layer: GridLayer, coords: Float64Array, i: number): number {
+  const cell = directoryCell(layer, coords, i);
   if (cell < 0) return -1;
   const entries = layer.cellEntries;
   for (let k = layer.cellStart[cell], end = layer.cellStart[cell + 1]; k < end; k++) {
     const entry = entries[k];
     const p = entry >> 1;
-    if (entry & 1 || polygonCovers(layer, p, px, py)) return p;
+    if (entry & 1 || polygonCovers(layer, p, coords, i)) return p;
   }
   return -1;
 }

@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { GRID_SUBKINDS, GridKind } from '../../schemas/resources.ts';
-import { buildGridLayer, directoryCell, firstCovering, polygonCovers, type GridLayer, type GridLayerOptions } from './grid-layer.ts';
+import { buildGridLayer, directoryCell, firstCovering, polygonCovers, singlePoint, type GridLayer, type GridLayerOptions } from './grid-layer.ts';
 
 // Spelled from the constant: the schema's GridSubkind union is built from a mapped array and types as never.
 type GridSubkindName = (typeof GRID_SUBKINDS)[GridKind][number];
@@ -87,13 +87,13 @@ export function buildLookupIndex(grids: Iterable<LookupGridInput>, options: Look
   };
 }
 
-/** Calls fn for every grid of the layer covering the point, in code order. */
-function forEachCovering(layer: GridLayer, px: number, py: number, fn: (p: number) => void): void {
-  const cell = directoryCell(layer, px, py);
+/** Calls fn for every grid of the layer covering point i of `coords`, in code order. */
+function forEachCovering(layer: GridLayer, coords: Float64Array, i: number, fn: (p: number) => void): void {
+  const cell = directoryCell(layer, coords, i);
   if (cell < 0) return;
   for (let k = layer.cellStart[cell], end = layer.cellStart[cell + 1]; k < end; k++) {
     const entry = layer.cellEntries[k];
-    if (entry & 1 || polygonCovers(layer, entry >> 1, px, py)) fn(entry >> 1);
+    if (entry & 1 || polygonCovers(layer, entry >> 1, coords, i)) fn(entry >> 1);
   }
 }
 
@@ -103,10 +103,11 @@ function forEachCovering(layer: GridLayer, px: number, py: number, fn: (p: numbe
  * @example lookupPoint(index, 122.106, 30.02) // { grid: { code: '330902…', … }, microGrid: null, seaGrids: [] }
  */
 export function lookupPoint(index: LookupIndex, lon: number, lat: number): PointLookup {
-  const land = firstCovering(index.land.packed, lon, lat);
-  const micro = firstCovering(index.micro.packed, lon, lat);
+  const point = singlePoint(lon, lat);
+  const land = firstCovering(index.land.packed, point, 0);
+  const micro = firstCovering(index.micro.packed, point, 0);
   const seaGrids: LookupGrid[] = [];
-  forEachCovering(index.sea.packed, lon, lat, (p) => seaGrids.push(index.sea.grids[p]));
+  forEachCovering(index.sea.packed, point, 0, (p) => seaGrids.push(index.sea.grids[p]));
   return { grid: land < 0 ? null : index.land.grids[land], microGrid: micro < 0 ? null : index.micro.grids[micro], seaGrids };
 }
 
@@ -136,16 +137,14 @@ export function lookupBatch(index: LookupIndex, coords: Float64Array, out?: Batc
   const sea = index.sea.packed;
   let seaCount = 0;
   for (let i = 0; i < n; i++) {
-    const px = coords[i * 2];
-    const py = coords[i * 2 + 1];
-    result.land[i] = firstCovering(land, px, py);
-    result.micro[i] = firstCovering(micro, px, py);
+    result.land[i] = firstCovering(land, coords, i);
+    result.micro[i] = firstCovering(micro, coords, i);
     result.seaStart[i] = seaCount;
-    const cell = directoryCell(sea, px, py);
+    const cell = directoryCell(sea, coords, i);
     if (cell < 0) continue;
     for (let k = sea.cellStart[cell], end = sea.cellStart[cell + 1]; k < end; k++) {
       const entry = sea.cellEntries[k];
-      if (!(entry & 1) && !polygonCovers(sea, entry >> 1, px, py)) continue;
+      if (!(entry & 1) && !polygonCovers(sea, entry >> 1, coords, i)) continue;
       if (seaCount === result.sea.length) {
         const grown = new Int32Array(result.sea.length * 2);
         grown.set(result.sea);

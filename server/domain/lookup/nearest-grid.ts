@@ -1,4 +1,4 @@
-import { firstCovering, type GridLayer } from './grid-layer.ts';
+import { firstCovering, singlePoint, type GridLayer } from './grid-layer.ts';
 import type { LookupIndex, LookupLayerName } from './lookup-index.ts';
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -75,7 +75,7 @@ export function nearestGrid(index: LookupIndex, lon: number, lat: number, layerN
   const { grids, packed } = index[layerName];
   const tree = packed.tree;
   if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
-  const covering = firstCovering(packed, lon, lat);
+  const covering = firstCovering(packed, singlePoint(lon, lat), 0);
   if (covering >= 0) return { code: grids[covering].code, distanceM: 0 };
 
   let bestP = -1;

@@ -1,4 +1,4 @@
-import { firstCovering } from './grid-layer.ts';
+import { firstCovering, singlePoint } from './grid-layer.ts';
 import type { LookupIndex } from './lookup-index.ts';
 
 /** [minLon, minLat, maxLon, maxLat] */
@@ -10,7 +10,8 @@ function inServiceArea(area: LookupIndex | ServiceBBox, lon: number, lat: number
     return lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat;
   }
   const index = area as LookupIndex;
-  return firstCovering(index.land.packed, lon, lat) >= 0 || firstCovering(index.sea.packed, lon, lat) >= 0;
+  const point = singlePoint(lon, lat);
+  return firstCovering(index.land.packed, point, 0) >= 0 || firstCovering(index.sea.packed, point, 0) >= 0;
 }
 
 /**
