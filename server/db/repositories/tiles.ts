@@ -168,7 +168,7 @@ export async function renderTile(
     );
     return new Uint8Array(result.rows[0]?.tile ?? []);
   }
-  const [minX, minY, maxX, maxY] = bounds;
+  const [minX, , maxX, maxY] = bounds;
   const scale = TILE_EXTENT / (maxX - minX);
   const reach = envelope(bufferedBounds3857(tile), 3857);
   const result = await knex.raw(

@@ -11,53 +11,6 @@ import type { UnitGraph } from './units.ts';
 /** Unit → region assignment; -1 means unassigned. */
 export type Assignment = Int32Array;
 
-class MinHeap {
-  private keys: number[] = [];
-  private values: number[] = [];
-  get size(): number {
-    return this.keys.length;
-  }
-  push(key: number, value: number): void {
-    const { keys, values } = this;
-    let i = keys.length;
-    keys.push(key);
-    values.push(value);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] < keys[i] || (keys[p] === keys[i] && values[p] <= values[i])) break;
-      [keys[p], keys[i]] = [keys[i], keys[p]];
-      [values[p], values[i]] = [values[i], values[p]];
-      i = p;
-    }
-  }
-  peek(): number {
-    return this.values[0];
-  }
-  pop(): number {
-    const { keys, values } = this;
-    const top = values[0];
-    const lastK = keys.pop()!;
-    const lastV = values.pop()!;
-    if (keys.length > 0) {
-      keys[0] = lastK;
-      values[0] = lastV;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < keys.length && (keys[l] < keys[m] || (keys[l] === keys[m] && values[l] < values[m]))) m = l;
-        if (r < keys.length && (keys[r] < keys[m] || (keys[r] === keys[m] && values[r] < values[m]))) m = r;
-        if (m === i) break;
-        [keys[m], keys[i]] = [keys[i], keys[m]];
-        [values[m], values[i]] = [values[i], values[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 /**
  * How many grids a component should get: the count nearest the ideal size that puts the mean in the
  * band, or `feasible: false` when no whole number of grids can (say 50 households and a 300–310 band).

@@ -4,18 +4,18 @@ import type { Area } from '../input.ts';
 import { polygonsOf, ringSignedArea } from '../topology/overlay.ts';
 import { mapRings } from './structure.ts';
 
-const wrong = (ring: readonly unknown[], r: number, signed: number) => (r === 0 ? signed < 0 : signed > 0);
+const wrong = (r: number, signed: number) => (r === 0 ? signed < 0 : signed > 0);
 
 /** RFC 7946 right-hand rule: outer rings counter-clockwise, holes clockwise. Readers accept either, so a warning. */
 export function orientationFindings(area: Area, index: number, ctx: Pick<RuleContext, 'finding'>): Finding[] {
   const offending: string[] = [];
   polygonsOf(area).forEach((polygon, p) =>
     polygon.forEach((ring, r) => {
-      if (wrong(ring, r, ringSignedArea(ring))) offending.push(featurePointer(index, 'geometry', 'coordinates', ...(area.type === 'Polygon' ? [r] : [p, r])));
+      if (wrong(r, ringSignedArea(ring))) offending.push(featurePointer(index, 'geometry', 'coordinates', ...(area.type === 'Polygon' ? [r] : [p, r])));
     }),
   );
   if (offending.length === 0) return [];
-  const repair = mapRings(area, (ring, r) => (wrong(ring, r, ringSignedArea(ring)) ? [...ring].reverse() : ring));
+  const repair = mapRings(area, (ring, r) => (wrong(r, ringSignedArea(ring)) ? [...ring].reverse() : ring));
   return [
     ctx.finding(
       'geometry.orientation',
