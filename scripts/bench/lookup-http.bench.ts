@@ -14,7 +14,7 @@ import type { MultiPolygon } from 'geojson';
 const BATCH = 100_000;
 const CONNECTIONS = 50;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
-const BATCH_RUNS = 3;
+const BATCH_RUNS = 5;
 
 // The load generator runs in its own process so it does not share the server's event loop (autocannon takes a
 // worker thread for one of its own). autocannon (raw sockets, HdrHistogram) costs far less CPU per request than a
@@ -124,6 +124,8 @@ async function measure(engine: 'memory' | 'postgis') {
     return {
       batchPoints: BATCH,
       batchMs: Math.round(batchMs),
+      // Every timed run, so the scatter around the median shows.
+      batchRunsMs: batch.times.map(Math.round),
       batchPointsPerS: Math.round(BATCH / (batchMs / 1000)),
       batchHits: batch.hits,
       getRequests: load.requests,
