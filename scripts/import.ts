@@ -1,8 +1,9 @@
-// `npm run import -- file.zip --division 330903001000 [--plan <id>] [--crs gcj02] [--format shapefile] [--drop-z]`
+// `npm run import -- file.zip --division 330903001000 [--plan <id>] [--crs gcj02] [--format shapefile] [--drop-z] [--layer grids]`
 // Imports a grid file (GeoJSON, zipped Shapefile, KML, CSV with WKT, GeoPackage) into a draft plan on the API's code path
 // (importIntoPlan: all or nothing, revalidated, audited). Without --plan a new empty draft is created for the
 // township, once the file has been read: a file that cannot be imported leaves no empty draft behind. 3D features
-// are refused unless --drop-z drops their Z values (with a note each). Progress on stderr, the per-feature report on stdout.
+// are refused unless --drop-z drops their Z values (with a note each). A GeoPackage of several feature tables needs
+// --layer <table_name>. Progress on stderr, the per-feature report on stdout.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import type { Principal } from '../server/domain/access/roles.ts';
 import { createPlan, planEtag, visiblePlan } from '../server/workflow/plans.ts';
 import { assertImportable, importIntoPlan } from '../server/routes/transfer.ts';
 
-const USAGE = `usage: npm run import -- <file.geojson|.zip|.kml|.csv|.gpkg> --division <12-digit township code> [--plan <id>] [--crs wgs84|cgcs2000|gcj02|bd09] [--format ${TRANSFER_FORMATS.join('|')}] [--drop-z]`;
+const USAGE = `usage: npm run import -- <file.geojson|.zip|.kml|.csv|.gpkg> --division <12-digit township code> [--plan <id>] [--crs wgs84|cgcs2000|gcj02|bd09] [--format ${TRANSFER_FORMATS.join('|')}] [--drop-z] [--layer <GeoPackage table_name>]`;
 const BY_EXTENSION: Record<string, TransferFormat> = { '.geojson': 'geojson', '.json': 'geojson', '.zip': 'shapefile', '.kml': 'kml', '.csv': 'csv', '.gpkg': 'geopackage' };
 
 function fail(message: string): never {
@@ -25,7 +26,14 @@ function fail(message: string): never {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { division: { type: 'string' }, plan: { type: 'string' }, crs: { type: 'string' }, format: { type: 'string' }, 'drop-z': { type: 'boolean', default: false } },
+  options: {
+    division: { type: 'string' },
+    plan: { type: 'string' },
+    crs: { type: 'string' },
+    format: { type: 'string' },
+    'drop-z': { type: 'boolean', default: false },
+    layer: { type: 'string' },
+  },
 });
 const file = positionals[0] ?? fail('name the file to import');
 if (!values.division || !/^\d{12}$/.test(values.division)) fail('--division: the 12-digit township code');
@@ -52,13 +60,14 @@ try {
   const bytes = new Uint8Array(readFileSync(file));
   const crs = (values.crs as InputCrs | undefined) ?? null;
   const dropZ = values['drop-z'];
-  if (!values.plan) assertImportable(await readGridFile(bytes, format, crs, { dropZ }));
+  const layer = values.layer ?? null;
+  if (!values.plan) assertImportable(await readGridFile(bytes, format, crs, { dropZ, layer }));
   const plan = values.plan
     ? await visiblePlan(db.knex, operator, values.plan)
     : await createPlan(db.knex, operator, { townshipCode: division, trigger: 'scale_change', description: `imported from ${path.basename(file)}`, start: 'empty' });
   if (plan.townshipCode !== division) fail(`plan ${plan.id} belongs to ${plan.townshipCode}, not ${division}`);
   process.stderr.write(`${format} ${path.basename(file)} → plan ${plan.id} (${plan.townshipCode})\n`);
-  const result = await importIntoPlan(db.knex, operator, plan.id, planEtag(plan), { bytes, format, crs, dropZ }, config, progressBar);
+  const result = await importIntoPlan(db.knex, operator, plan.id, planEtag(plan), { bytes, format, crs, dropZ, layer }, config, progressBar);
   if (process.stderr.isTTY) process.stderr.write('\n');
   const { plan: after, ...report } = result;
   process.stdout.write(JSON.stringify({ planId: after.id, version: after.version, ...report, findings: after.report?.counts ?? null }, null, 2) + '\n');

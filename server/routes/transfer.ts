@@ -54,6 +54,8 @@ export interface ImportUpload {
   crs: InputCrs | null;
   /** drop Z values (heights) with a note instead of rejecting the features that have them */
   dropZ: boolean;
+  /** the GeoPackage feature table to import (its table_name); null: the only one */
+  layer: string | null;
 }
 
 export interface ImportResult {
@@ -90,7 +92,7 @@ export async function importIntoPlan(
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportResult> {
   const target = await visiblePlan(knex, principal, planId);
-  const outcome = await readGridFile(upload.bytes, upload.format, upload.crs, { dropZ: upload.dropZ });
+  const outcome = await readGridFile(upload.bytes, upload.format, upload.crs, { dropZ: upload.dropZ, layer: upload.layer });
   const township = divisionPrefix(target.townshipCode, 'township');
   const rejected = [...outcome.rejected];
   const records: Array<{ index: number; notes: string[]; grid: PlanGridInput }> = [];
@@ -133,7 +135,7 @@ export async function importIntoPlan(
       ids.push(...(await insertPlanGrids(trx, current.id, [record.grid])));
       onProgress?.(i + 1, records.length);
     }
-    return { imported: ids.length, format: upload.format, crs: upload.crs, skipped: outcome.ignored.length };
+    return { imported: ids.length, format: upload.format, crs: upload.crs, layer: upload.layer, skipped: outcome.ignored.length };
   }, config);
   return {
     imported: ids.length,
@@ -176,11 +178,12 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['plans'],
-        summary: 'Import grids from a file into a draft plan (all or nothing)',
+        summary: 'Import grids from a file, or one layer of a GeoPackage (layer=), into a draft plan (all or nothing)',
         description:
           'Body: the file itself — GeoJSON (application/geo+json), a zipped shapefile (application/zip; needs its .prj, or crs=), ' +
           'KML (application/vnd.google-earth.kml+xml; network links are listed in `skipped` and never fetched), CSV with a WKT column (text/csv) ' +
-          'or a GeoPackage with one feature table (application/geopackage+sqlite3; EPSG:4326 or EPSG:4490, or crs= for an undefined SRS). ' +
+          'or a GeoPackage (application/geopackage+sqlite3; EPSG:4326 or EPSG:4490, or crs= for an undefined SRS): its one feature table, or the one layer= names. ' +
+          'A GeoPackage of several feature tables without layer= → 422 several-layers naming them; a layer= it does not hold → 400 unknown-layer naming those it does; layer= with another format → 400. ' +
           'Attributes read: code, name/名称, households/户数, population, kind, subkind, divisionCode. ' +
           'Any rejected feature (non-polygon, unclosed ring, projected coordinates, 3D coordinates, bad attribute) → 422 naming each, nothing written. ' +
           'Grids are 2D: a Z other than 0 rejects its feature unless dropZ=true, which drops Z values with a note per feature (a Z of 0 is dropped with the note anyway). ' +
@@ -192,6 +195,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
             format: Type.Optional(Format),
             crs: Type.Optional(Crs),
             dropZ: Type.Optional(Type.Boolean({ description: 'drop Z values (heights) with a note per feature instead of rejecting 3D features (default false)' })),
+            layer: Type.Optional(Type.String({ minLength: 1, description: 'GeoPackage only: the feature table to import, by its table_name in gpkg_contents; needed when the file holds several' })),
           },
           { additionalProperties: false },
         ),
@@ -203,7 +207,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       if (!format) throw invalidParameter('format', `say the format (${TRANSFER_FORMATS.join(', ')}) or send a Content-Type that names it`);
       const bytes = request.body;
       if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new ProblemError(400, 'empty-body', 'Empty body', 'send the file as the request body', [{ pointer: 'body', message: 'empty' }]);
-      const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], { bytes, format, crs: request.query.crs ?? null, dropZ: request.query.dropZ ?? false }, config);
+      const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], { bytes, format, crs: request.query.crs ?? null, dropZ: request.query.dropZ ?? false, layer: request.query.layer ?? null }, config);
       reply.header('etag', planEtag(result.plan));
       return result;
     },

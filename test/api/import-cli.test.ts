@@ -1,7 +1,7 @@
 // `npm run import` against a real PostgreSQL + PostGIS holding the demo: a GeoPackage exported by the API is imported
 // into a new draft plan of the township; files that cannot be imported exit 1 naming the fault and leave no plan
-// behind; 3D features are refused unless --drop-z. (The CLI opens its own connection, so it needs a database another
-// process can reach: PostgreSQL only.)
+// behind; 3D features are refused unless --drop-z; a GeoPackage of several feature tables needs --layer. (The CLI
+// opens its own connection, so it needs a database another process can reach: PostgreSQL only.)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,15 +58,18 @@ describe.runIf(BACKENDS.includes('postgresql'))('import CLI on postgresql', () =
   });
 
   it.each([
-    ['not-a-gpkg.gpkg', new TextEncoder().encode('{"type":"FeatureCollection"}'), /not-a-geopackage/],
-    ['mixed-geometry.gpkg', fixture('mixed-geometry.gpkg'), /\/features\/1\/geometry\/type: .*Point/],
-    ['beijing1954.gpkg', fixture('beijing1954.gpkg'), /unknown-crs: .*EPSG:4214/],
-    ['three-d.gpkg', fixture('three-d.gpkg'), /\/features\/0\/geometry\/coordinates\/0\/0: 3D coordinates are not accepted: .*--drop-z/],
-  ])('exits 1 on %s naming the fault, and creates no plan', { timeout: 60_000 }, async (name, bytes, fault) => {
+    ['not-a-gpkg.gpkg', new TextEncoder().encode('{"type":"FeatureCollection"}'), /not-a-geopackage/, []],
+    ['mixed-geometry.gpkg', fixture('mixed-geometry.gpkg'), /\/features\/1\/geometry\/type: .*Point/, []],
+    ['beijing1954.gpkg', fixture('beijing1954.gpkg'), /unknown-crs: .*EPSG:4214/, []],
+    ['three-d.gpkg', fixture('three-d.gpkg'), /\/features\/0\/geometry\/coordinates\/0\/0: 3D coordinates are not accepted: .*--drop-z/, []],
+    ['several-tables.gpkg', fixture('grids-villages-roads.gpkg'), /several-layers: .*grids \(GEOMETRY\), villages \(POLYGON\), roads \(LINESTRING\); .*--layer <table_name>/, []],
+    ['no-rivers.gpkg', fixture('grids-villages-roads.gpkg'), /unknown-layer: the GeoPackage has no table "rivers"/, ['--layer', 'rivers']],
+    ['layer-of-geojson.geojson', fixture('two-grids.geojson'), /invalid-parameter: only a GeoPackage has layers/, ['--layer', 'grids']],
+  ] as Array<[string, Uint8Array, RegExp, string[]]>)('exits 1 on %s naming the fault, and creates no plan', { timeout: 60_000 }, async (name, bytes, fault, args) => {
     const file = path.join(dir, name);
     await writeFile(file, bytes);
     const before = await plans();
-    const { code, stdout, stderr } = await importCli(file);
+    const { code, stdout, stderr } = await importCli(file, ...args);
     expect(code).toBe(1);
     expect(stderr).toMatch(fault);
     expect(stdout).toBe('');
@@ -81,5 +84,15 @@ describe.runIf(BACKENDS.includes('postgresql'))('import CLI on postgresql', () =
     const report = JSON.parse(stdout);
     expect(report.imported).toBe(1);
     expect(report.features[0].notes).toContain('Z (height) values dropped: grids are 2D');
+  });
+
+  it('imports the GeoPackage table --layer names', { timeout: 60_000 }, async () => {
+    const file = path.join(dir, 'grids-villages-roads.gpkg');
+    await writeFile(file, fixture('grids-villages-roads.gpkg'));
+    const { code, stdout, stderr } = await importCli(file, '--layer', 'villages');
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.imported).toBe(1);
+    expect(report.features.map((f: { code: string; name: string }) => [f.code, f.name])).toEqual([['330903001002001', '沈家门村']]);
   });
 });

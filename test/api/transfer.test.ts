@@ -125,6 +125,47 @@ describe.each(BACKENDS)('import and export on %s', (backend) => {
     await expectUntouched(id);
   });
 
+  it('imports the GeoPackage table layer= names; several tables without layer=, or a layer it lacks, are refused, writing nothing', async () => {
+    const { id, etag } = await emptyPlan();
+    const file = fixture('grids-villages-roads.gpkg');
+    const tables = 'grids (GEOMETRY), villages (POLYGON), roads (LINESTRING)';
+    const several = await upload(id, file, MEDIA.geopackage, etag);
+    expect(several.statusCode, several.body).toBe(422);
+    expect(several.headers['content-type']).toMatch(/problem\+json/);
+    expect(several.json()).toMatchObject({
+      type: expect.stringMatching(/several-layers$/),
+      detail: `the GeoPackage holds 3 feature tables: ${tables}; say which to import with layer=<table_name> (npm run import: --layer <table_name>)`,
+      errors: [{ pointer: 'layer' }],
+    });
+    const unknown = await upload(id, file, MEDIA.geopackage, etag, '?layer=rivers');
+    expect(unknown.statusCode, unknown.body).toBe(400);
+    expect(unknown.json()).toMatchObject({ type: expect.stringMatching(/unknown-layer$/), detail: `the GeoPackage has no table "rivers"; its feature tables are ${tables}`, errors: [{ pointer: 'layer' }] });
+    const blank = await upload(id, file, MEDIA.geopackage, etag, '?layer=');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().errors[0].pointer).toBe('layer');
+    await expectUntouched(id);
+
+    const chosen = await upload(id, file, MEDIA.geopackage, etag, '?layer=villages');
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    expect(chosen.json()).toMatchObject({ imported: 1, features: [{ index: 0, code: '330903001002001', name: '沈家门村' }], plan: { version: 2 } });
+    const features: Array<{ properties: { code: string; name: string; households: number } }> = (await get(`/v1/plans/${id}/grids`)).json().features;
+    expect(features.map((f) => [f.properties.code, f.properties.name, f.properties.households])).toEqual([['330903001002001', '沈家门村', 150]]);
+  });
+
+  it('refuses layer= with a file that is not a GeoPackage (400 invalid-parameter), writing nothing', async () => {
+    const { id, etag } = await emptyPlan();
+    for (const [body, query] of [
+      [fixture('two-grids.geojson'), '?layer=grids'],
+      [fixture('two-grids-gdal.zip'), '?format=shapefile&layer=grids'],
+    ] as const) {
+      const res = await upload(id, body, MEDIA.geojson, etag, query);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.json()).toMatchObject({ type: expect.stringMatching(/invalid-parameter$/), errors: [{ pointer: 'layer', message: expect.stringContaining('only a GeoPackage has layers') }] });
+    }
+    await expectUntouched(id);
+  });
+
   it('refuses a zip that is not a shapefile, and zip-slip paths, writing nothing', async () => {
     const { id, etag } = await emptyPlan();
     const notShp = await upload(id, zipSync({ 'notes.txt': strToU8('网格') }), 'application/zip', etag);

@@ -1,6 +1,6 @@
-// OGC GeoPackage 1.2 (12-128r15): one feature table of grids, written and read in memory with sql.js (SQLite
-// compiled to WebAssembly: no native build). Geometries are GeoPackage binary: a "GP" header with the srs_id and the
-// envelope, then WKB, encoded and decoded by wkx. Exports are EPSG:4490 (CGCS2000) longitude/latitude, like the
+// OGC GeoPackage 1.2 (12-128r15): one feature table of grids written, one read (the only one, or the one the caller
+// names), in memory with sql.js (SQLite compiled to WebAssembly: no native build). Geometries are GeoPackage binary:
+// a "GP" header with the srs_id and the envelope, then WKB, encoded and decoded by wkx. Exports are EPSG:4490 (CGCS2000) longitude/latitude, like the
 // shapefile's .prj; imports take EPSG:4326 or EPSG:4490, or an undefined SRS when the caller says the CRS.
 import initSqlJs from 'sql.js';
 import wkx from 'wkx';
@@ -139,10 +139,12 @@ export async function writeGeoPackage(grids: TransferGrid[], layer: string): Pro
   }
 }
 
-function rows(db: Sqlite, sql: string, params: SqlValue[] = []): Array<Record<string, SqlValue>> {
+type Row = Record<string, SqlValue>;
+
+function rows(db: Sqlite, sql: string, params: SqlValue[] = []): Row[] {
   const statement = db.prepare(sql, params);
   try {
-    const out: Array<Record<string, SqlValue>> = [];
+    const out: Row[] = [];
     while (statement.step()) out.push(statement.getAsObject());
     return out;
   } finally {
@@ -189,7 +191,29 @@ interface GeoPackageLayer {
   rejected: FeatureFault[];
 }
 
-function readLayer(db: Sqlite, explicitCrs: InputCrs | null): GeoPackageLayer {
+/**
+ * The feature table to read: the one `layer` names, or the only one. Several without `layer` are refused (422) rather
+ * than guessed, as a planner's file often holds grids, villages and roads side by side.
+ */
+function chooseLayer(layers: Row[], contents: Row[], layer: string | null): Row {
+  const tables = layers.map((l) => `${l.table_name} (${l.geometry_type})`).join(', ');
+  if (layer === null) {
+    if (layers.length === 1) return layers[0];
+    throw new FormatError(
+      'several-layers',
+      `the GeoPackage holds ${layers.length} feature tables: ${tables}; say which to import with layer=<table_name> (npm run import: --layer <table_name>)`,
+      422,
+      'layer',
+    );
+  }
+  const chosen = layers.find((l) => l.table_name === layer);
+  if (chosen) return chosen;
+  const other = contents.find((c) => c.table_name === layer);
+  const why = other ? `the table "${layer}" holds ${other.data_type}, not features` : `the GeoPackage has no table "${layer}"`;
+  throw new FormatError('unknown-layer', `${why}; its feature tables are ${tables}`, 400, 'layer');
+}
+
+function readLayer(db: Sqlite, explicitCrs: InputCrs | null, layer: string | null): GeoPackageLayer {
   const present = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").map((r) => String(r.name)));
   const missing = ['gpkg_spatial_ref_sys', 'gpkg_contents', 'gpkg_geometry_columns'].filter((t) => !present.has(t));
   if (missing.length) throw new FormatError('not-a-geopackage', `an SQLite database without ${missing.join(', ')}: not a GeoPackage`);
@@ -197,14 +221,14 @@ function readLayer(db: Sqlite, explicitCrs: InputCrs | null): GeoPackageLayer {
   const layers = rows(
     db,
     `SELECT c.table_name, g.column_name, upper(g.geometry_type_name) AS geometry_type, g.srs_id
-       FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features'`,
+       FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name WHERE c.data_type = 'features'
+      ORDER BY c.rowid`,
   );
   if (layers.length === 0) {
     const listed = contents.map((c) => `${c.table_name} (${c.data_type})`).join(', ');
     throw new FormatError('no-feature-table', `the GeoPackage holds no feature table${listed ? `; gpkg_contents lists ${listed}` : ''}`);
   }
-  if (layers.length > 1) throw new FormatError('several-layers', `the GeoPackage holds ${layers.length} feature tables (${layers.map((l) => l.table_name).join(', ')}); upload one layer per file`);
-  const [{ table_name: table, column_name: column, geometry_type: geometryType, srs_id: srsId }] = layers;
+  const { table_name: table, column_name: column, geometry_type: geometryType, srs_id: srsId } = chooseLayer(layers, contents, layer);
   if (!POLYGON_LAYER_TYPES.includes(String(geometryType))) {
     throw new FormatError('not-polygons', `the feature table ${table} holds ${geometryType} geometries, not polygons`, 400, String(table));
   }
@@ -233,17 +257,18 @@ function readLayer(db: Sqlite, explicitCrs: InputCrs | null): GeoPackageLayer {
 }
 
 /**
- * Reads the one feature table of a GeoPackage as GeoJSON features, with its CRS (from gpkg_spatial_ref_sys; `crs`
- * when the SRS is undefined, or GCJ-02/BD-09 said on top of a WGS84 one) and the rows whose geometry is unreadable.
- * @example (await readGeoPackage(bytes, null)).crs // 'cgcs2000'
+ * Reads one feature table of a GeoPackage as GeoJSON features — `layer` (a table_name in gpkg_contents), or the only
+ * one when `layer` is null — with its CRS (from gpkg_spatial_ref_sys; `crs` when the SRS is undefined, or GCJ-02/BD-09
+ * said on top of a WGS84 one) and the rows whose geometry is unreadable.
+ * @example (await readGeoPackage(bytes, null, 'grids')).crs // 'cgcs2000'
  */
-export async function readGeoPackage(bytes: Uint8Array, explicitCrs: InputCrs | null): Promise<GeoPackageLayer> {
+export async function readGeoPackage(bytes: Uint8Array, explicitCrs: InputCrs | null, layer: string | null = null): Promise<GeoPackageLayer> {
   if (bytes.length < 100 || new TextDecoder().decode(bytes.subarray(0, 16)) !== SQLITE_MAGIC) {
     throw new FormatError('not-a-geopackage', 'the file is not a GeoPackage: it does not start as an SQLite database does ("SQLite format 3")');
   }
   const db = new (await loadSqlJs()).Database(bytes);
   try {
-    return readLayer(db, explicitCrs);
+    return readLayer(db, explicitCrs, layer);
   } catch (error) {
     if (error instanceof FormatError) throw error;
     throw new FormatError('not-a-geopackage', `the GeoPackage cannot be read: ${(error as Error).message}`);

@@ -7,7 +7,7 @@ import { readGeoPackage, writeGeoPackage } from './geopackage.ts';
 import { toImportedGrids } from './grids.ts';
 import { readKml, writeKml } from './kml.ts';
 import { readShapefileZip, writeShapefileZip } from './shapefile.ts';
-import { type FeatureFault, type HeightOptions, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
+import { FormatError, type FeatureFault, type HeightOptions, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
 
 export * from './types.ts';
 export { isUnsafeZipPath, MAX_UNZIPPED_BYTES } from './shapefile.ts';
@@ -36,13 +36,23 @@ function withUnreadable(outcome: ImportOutcome, unreadable: FeatureFault[]): Imp
   return { ...outcome, rejected: [...unreadable, ...outcome.rejected.filter((r) => !indexes.has(r.index))].sort((a, b) => a.index - b.index) };
 }
 
+export interface ReadOptions {
+  /** drop Z values (heights) with a note instead of rejecting their features */
+  dropZ?: boolean;
+  /** the GeoPackage feature table to read (its table_name); null: the only one. Other formats have no layers. */
+  layer?: string | null;
+}
+
 /**
  * Reads a grid file into WGS84 grids with a report per feature. `crs` is what the caller said (null: not said);
  * KML and GeoJSON default to WGS84, a shapefile to its .prj, a GeoPackage to its layer's SRS. Heights (Z other
- * than 0) reject their feature unless `dropZ` says to drop them.
+ * than 0) reject their feature unless `dropZ` says to drop them. `layer` picks a GeoPackage's feature table.
  * @example await readGridFile(bytes, 'geojson', 'gcj02') // { grids: [...], rejected: [], ignored: [] }
  */
-export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null, { dropZ = false } = {}): Promise<ImportOutcome> {
+export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null, { dropZ = false, layer = null }: ReadOptions = {}): Promise<ImportOutcome> {
+  if (layer !== null && format !== 'geopackage') {
+    throw new FormatError('invalid-parameter', `only a GeoPackage has layers, and this file is ${format}; layer= (npm run import: --layer) names a GeoPackage's feature table`, 400, 'layer');
+  }
   const heights: HeightOptions = { dropZ };
   switch (format) {
     case 'geojson': {
@@ -58,7 +68,7 @@ export async function readGridFile(bytes: Uint8Array, format: TransferFormat, cr
       return withUnreadable(toImportedGrids(collection, crs ?? 'wgs84', [], heights), rejected);
     }
     case 'geopackage': {
-      const { collection, crs: used, rejected } = await readGeoPackage(bytes, crs);
+      const { collection, crs: used, rejected } = await readGeoPackage(bytes, crs, layer);
       return withUnreadable(toImportedGrids(collection, used, [], heights), rejected);
     }
     case 'shapefile': {

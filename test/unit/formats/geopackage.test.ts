@@ -4,6 +4,9 @@
 //   ogr2ogr -f GPKG mixed-geometry.gpkg mixed-geometry.geojson -nln grids -lco SPATIAL_INDEX=NO
 //   ogr2ogr -f GPKG beijing1954.gpkg two-grids.geojson -a_srs EPSG:4214 -nln grids -lco SPATIAL_INDEX=NO
 //   ogr2ogr -f GPKG three-d.gpkg three-d.geojson -a_srs EPSG:4326 -nln grids -lco SPATIAL_INDEX=NO
+//   ogr2ogr -f GPKG grids-villages-roads.gpkg two-grids.geojson -a_srs EPSG:4490 -nln grids -lco SPATIAL_INDEX=NO
+//   ogr2ogr -update grids-villages-roads.gpkg villages.geojson -a_srs EPSG:4490 -nln villages -lco SPATIAL_INDEX=NO
+//   ogr2ogr -update grids-villages-roads.gpkg roads.geojson -a_srs EPSG:4490 -nln roads -lco SPATIAL_INDEX=NO
 // (each with --config OGR_SQLITE_PRAGMA page_size=512 to keep them small).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -173,14 +176,7 @@ describe('GeoPackage reader', () => {
     });
   });
 
-  it('refuses a GeoPackage of several layers, and a layer of points', async () => {
-    const two = await altered(
-      await exported(),
-      `CREATE TABLE second (fid INTEGER PRIMARY KEY, geom POLYGON);
-       INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('second', 'features', 'second', 4490);
-       INSERT INTO gpkg_geometry_columns VALUES ('second', 'geom', 'POLYGON', 4490, 0, 0);`,
-    );
-    await expect(readGridFile(two, 'geopackage', null)).rejects.toMatchObject({ type: 'several-layers', message: expect.stringContaining('grids-test, second') });
+  it('refuses a layer of points', async () => {
     const points = await altered(await exported(), `UPDATE gpkg_geometry_columns SET geometry_type_name = 'POINT'`);
     await expect(readGridFile(points, 'geopackage', null)).rejects.toMatchObject({ type: 'not-polygons', message: expect.stringContaining('POINT') });
   });
@@ -211,5 +207,71 @@ describe('GeoPackage reader', () => {
     expect((await readGridFile(undefinedSrs, 'geopackage', 'cgcs2000')).grids).toHaveLength(2);
     const missing = await altered(await exported(), `PRAGMA foreign_keys = OFF; UPDATE gpkg_geometry_columns SET srs_id = 3857`);
     await expect(readGridFile(missing, 'geopackage', null)).rejects.toMatchObject({ type: 'unknown-crs', message: expect.stringContaining('3857') });
+  });
+});
+
+describe('GeoPackage layers (layer=)', () => {
+  const TABLES = 'grids (GEOMETRY), villages (POLYGON), roads (LINESTRING)';
+  const rows = async (bytes: Uint8Array, layer?: string | null) =>
+    (await readGridFile(bytes, 'geopackage', null, { layer })).grids.map((g) => [g.code, g.name, g.households]);
+
+  it('reads the only feature table without layer, and the same table when layer names it', async () => {
+    const only = await rows(fixture('two-grids-gdal.gpkg'));
+    expect(only).toEqual([
+      ['330903001001001', '测试网格一', 420],
+      ['330903001001002', '测试网格二', 380],
+    ]);
+    expect(await rows(fixture('two-grids-gdal.gpkg'), 'grids')).toEqual(only);
+  });
+
+  it('refuses several feature tables without layer (422), naming each and saying to pass layer=', async () => {
+    await expect(readGridFile(fixture('grids-villages-roads.gpkg'), 'geopackage', null)).rejects.toMatchObject({
+      type: 'several-layers',
+      status: 422,
+      parameter: 'layer',
+      message: `the GeoPackage holds 3 feature tables: ${TABLES}; say which to import with layer=<table_name> (npm run import: --layer <table_name>)`,
+    });
+  });
+
+  it('reads the feature table layer names, and only that one', async () => {
+    expect(await rows(fixture('grids-villages-roads.gpkg'), 'villages')).toEqual([['330903001002001', '沈家门村', 150]]);
+    expect(await rows(fixture('grids-villages-roads.gpkg'), 'grids')).toEqual(await rows(fixture('two-grids-gdal.gpkg')));
+    await expect(readGridFile(fixture('grids-villages-roads.gpkg'), 'geopackage', null, { layer: 'roads' })).rejects.toMatchObject({
+      type: 'not-polygons',
+      message: 'the feature table roads holds LINESTRING geometries, not polygons',
+    });
+  });
+
+  it('refuses a layer the GeoPackage does not hold, or that is not a feature table, naming the feature tables', async () => {
+    await expect(readGridFile(fixture('grids-villages-roads.gpkg'), 'geopackage', null, { layer: 'rivers' })).rejects.toMatchObject({
+      type: 'unknown-layer',
+      status: 400,
+      parameter: 'layer',
+      message: `the GeoPackage has no table "rivers"; its feature tables are ${TABLES}`,
+    });
+    // Table names are matched exactly, as gpkg_contents spells them.
+    await expect(readGridFile(fixture('grids-villages-roads.gpkg'), 'geopackage', null, { layer: 'Villages' })).rejects.toMatchObject({ type: 'unknown-layer' });
+    const withAttributes = await altered(
+      fixture('grids-villages-roads.gpkg'),
+      `CREATE TABLE census (id INTEGER PRIMARY KEY, households INTEGER);
+       INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('census', 'attributes', 'census');`,
+    );
+    await expect(readGridFile(withAttributes, 'geopackage', null, { layer: 'census' })).rejects.toMatchObject({
+      type: 'unknown-layer',
+      message: `the table "census" holds attributes, not features; its feature tables are ${TABLES}`,
+    });
+  });
+
+  it.each([
+    ['geojson', 'two-grids.geojson'],
+    ['shapefile', 'two-grids-gdal.zip'],
+    ['csv', 'grids.csv'],
+  ] as const)('refuses layer for %s, which has no layers', async (format, file) => {
+    await expect(readGridFile(fixture(file), format, null, { layer: 'grids' })).rejects.toMatchObject({
+      type: 'invalid-parameter',
+      status: 400,
+      parameter: 'layer',
+      message: expect.stringContaining(`only a GeoPackage has layers, and this file is ${format}`),
+    });
   });
 });
