@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FeatureCollection } from 'geojson';
 import { Type } from 'typebox';
-import { DivisionLevel, GridKind, GridSubkind } from '../schemas/resources.ts';
-import { IsoDate, ProblemResponses } from '../schemas/common.ts';
+import { DivisionLevel, GridKind, GridSubkind, Problem } from '../schemas/resources.ts';
+import { IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { INPUT_CRS, isInputCrs, toWgs84, toWgs84InPlace, type InputCrs } from '../domain/crs/index.ts';
 import type { LookupGrid } from '../domain/lookup/index.ts';
 import { findVesselForLookup } from '../db/repositories/lookup.ts';
@@ -59,6 +60,41 @@ const VesselGrid = Type.Object({
   seaGrids: Type.Array(GridRef),
   note: Type.Optional(Type.String()),
 });
+// A batch answer is written as bytes (batch-output.ts), never serialised: these schemas document it.
+const PointFault = Type.Object({ pointer: Type.String(), message: Type.String() });
+const PointCodes = {
+  gridCode: Type.Union([Type.String(), Type.Null()]),
+  microGridCode: Type.Union([Type.String(), Type.Null()]),
+  villageCode: Type.Union([Type.String(), Type.Null()]),
+  seaGridCodes: Type.Array(Type.String()),
+};
+const BatchResults = Type.Object({
+  count: Type.Integer(),
+  results: Type.Array(
+    Type.Object({ id: Type.Optional(Type.Unknown({ description: 'the id the point was sent with' })), ...PointCodes, error: Type.Optional(Type.String()) }),
+    { description: 'one per point, in input order' },
+  ),
+  errors: Type.Array(PointFault, { description: 'points that could not be looked up, by index (`/3`)' }),
+});
+const AnsweredFeatures = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(
+      Type.Object(
+        { type: Type.Literal('Feature'), geometry: Type.Unknown(), properties: Type.Object({ ...PointCodes, lookupError: Type.Optional(Type.String()) }, { additionalProperties: true }) },
+        { additionalProperties: true },
+      ),
+    ),
+    errors: Type.Array(PointFault, { description: 'features that could not be looked up (`/features/3/geometry`)' }),
+  },
+  { additionalProperties: true, description: 'the collection sent, each feature\'s properties extended' },
+);
+const BatchAnswerResponse = mediaTypeResponse('The answer in the form the points came in', {
+  'application/json': BatchResults,
+  'application/geo+json': AnsweredFeatures,
+  'text/csv': TextBody,
+});
+
 const Crs = Type.Optional(Type.String({ description: `input coordinate system: ${INPUT_CRS.join(', ')} (default wgs84)` }));
 const BatchQuery = Type.Object({ at: Type.Optional(IsoDate), crs: Crs }, { additionalProperties: false });
 
@@ -82,6 +118,9 @@ const swappedProblem = (lon: number, lat: number) =>
     { pointer: 'lon', message: 'looks swapped with lat' },
     { pointer: 'lat', message: 'looks swapped with lon' },
   ]);
+
+/** The JSON batch answer goes out as the stream batch-output.ts writes; the route's schema only documents it. */
+const sendStream = (reply: FastifyReply, answer: Readable) => reply.type('application/json; charset=utf-8').send(answer);
 
 function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -197,6 +236,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
           'or `text/csv` with a header naming id, lon, lat → the same CSV with grid_code, micro_grid_code, village_code, sea_grid_codes, error appended. ' +
           'Bad points are reported per point (`/3`, `row 4`) and the rest answered; more than the limit is 413.',
         querystring: BatchQuery,
+        response: { 200: BatchAnswerResponse, 400: Problem, 413: Problem },
       },
     },
     async (request, reply) => {
@@ -217,7 +257,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
         return reply.type('text/csv; charset=utf-8').header('x-lookup-errors', String(csv.faults.size)).send(out.join('\n') + '\n');
       }
 
-      const json = (answer: Readable) => reply.type('application/json; charset=utf-8').send(answer);
+      const json = (answer: Readable) => sendStream(reply, answer);
       if (body instanceof JsonPairs) {
         return json(jsonBatchAnswer(body, await answer(body, crs, at), { villageCode: villageOf }));
       }

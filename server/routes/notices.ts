@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { Type } from 'typebox';
 import { DivisionCode, GridCode, type Division } from '../schemas/resources.ts';
 import type { AreaGeometry } from '../schemas/geojson.ts';
-import { IsoDate, ProblemResponses } from '../schemas/common.ts';
+import { IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { divisionChain, findDivisionWithGeometry } from '../db/repositories/divisions.ts';
 import { findGrid, listGrids, type GridFeature } from '../db/repositories/grids.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
@@ -55,7 +55,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
         summary: 'Public notice (公示) of one filed grid: area map, staff with contacts, supervision hotline; `f=html` prints on A4',
         params: Type.Object({ code: GridCode }),
         querystring: NoticeQuery,
-        response: { 200: GridNotice, ...ProblemResponses },
+        response: { 200: mediaTypeResponse('The notice; with f=html a printable A4 page', { 'application/json': GridNotice, 'text/html': TextBody }), ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -80,7 +80,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
         summary: 'Public notices of every filed grid of a township or village; `f=html` is one printable document',
         params: Type.Object({ code: DivisionCode }),
         querystring: NoticeQuery,
-        response: { 200: DivisionNotice, ...ProblemResponses },
+        response: { 200: mediaTypeResponse('The notices; with f=html one printable document', { 'application/json': DivisionNotice, 'text/html': TextBody }), ...ProblemResponses },
       },
     },
     async (request, reply) => {

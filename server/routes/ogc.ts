@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../schemas/resources.ts';
+import { TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import {
   featureCatalog,
   type CollectionInfo,
@@ -17,7 +18,7 @@ import { parseDatetime } from './ogc/datetime.ts';
 import { ogcOpenApi30 } from './ogc/openapi.ts';
 import { featureTable, linkList, page, paragraph } from './ogc/html.ts';
 import { Collection, Collections, Conformance, Feature, FeatureCollection, LandingPage, Queryables } from './ogc/schemas.ts';
-import type { Static } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { loadRuleSet } from '../rulesets/index.ts';
 import type { RouteContext } from './context.ts';
 
@@ -46,6 +47,9 @@ type Format = 'json' | 'html';
 const FormatParam = Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { description: 'response format; default from Accept' }));
 const CrsParam = Type.Optional(Type.String({ description: `CRS of the response: ${SUPPORTED_CRS.join(' or ')}` }));
 const CollectionParams = Type.Object({ collectionId: Type.String() });
+
+/** A document sent as JSON, or as HTML with f=html (or a browser's Accept). */
+const jsonOrHtml = <T extends TSchema>(description: string, schema: T) => mediaTypeResponse(description, { [JSON_TYPE]: schema, [HTML]: TextBody });
 
 /** `f` wins; otherwise a browser (Accept naming text/html before any JSON) gets HTML. */
 function formatOf(request: FastifyRequest, f: Format | undefined): Format {
@@ -149,7 +153,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         tags: ['ogc'],
         summary: 'OGC API – Features landing page',
         querystring: Type.Object({ f: FormatParam }),
-        response: { 200: LandingPage },
+        response: { 200: jsonOrHtml('The landing page', LandingPage) },
       },
     },
     async (request, reply) => {
@@ -181,7 +185,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/conformance',
     {
-      schema: { tags: ['ogc'], summary: 'Conformance classes', querystring: Type.Object({ f: FormatParam }), response: { 200: Conformance } },
+      schema: { tags: ['ogc'], summary: 'Conformance classes', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The conformance classes', Conformance) } },
     },
     async (request, reply) => {
       if (formatOf(request, request.query.f) === 'html') {
@@ -194,7 +198,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/collections',
     {
-      schema: { tags: ['ogc'], summary: 'Feature collections', querystring: Type.Object({ f: FormatParam }), response: { 200: Collections } },
+      schema: { tags: ['ogc'], summary: 'Feature collections', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The collections', Collections) } },
     },
     async (request, reply) => {
       const format = formatOf(request, request.query.f);
@@ -215,7 +219,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         summary: 'One feature collection',
         params: CollectionParams,
         querystring: Type.Object({ f: FormatParam }),
-        response: { 200: Collection, 404: Problem },
+        response: { 200: jsonOrHtml('The collection', Collection), 404: Problem },
       },
     },
     async (request, reply) => {
@@ -232,7 +236,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/collections/:collectionId/queryables',
     {
-      schema: { tags: ['ogc'], summary: 'Property filters of a collection', params: CollectionParams, response: { 200: Queryables, 404: Problem } },
+      schema: { tags: ['ogc'], summary: 'Property filters of a collection', params: CollectionParams, response: { 200: mediaTypeResponse('The queryables as a JSON Schema', { 'application/schema+json': Queryables }), 404: Problem } },
     },
     async (request, reply) => {
       const collection = collectionOrNotFound(request.params.collectionId);
@@ -266,7 +270,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
           },
           { additionalProperties: Type.String() },
         ),
-        response: { 200: FeatureCollection, 400: Problem, 404: Problem },
+        response: { 200: mediaTypeResponse('A page of features', { [GEOJSON]: FeatureCollection, [HTML]: TextBody }), 400: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
@@ -321,7 +325,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         summary: 'One feature; a grid by code (the version in force now or on `datetime`) or by code.vN (that version)',
         params: Type.Object({ collectionId: Type.String(), featureId: Type.String() }),
         querystring: Type.Object({ crs: CrsParam, datetime: Type.Optional(Type.String()), f: FormatParam }),
-        response: { 200: Feature, 400: Problem, 404: Problem },
+        response: { 200: mediaTypeResponse('The feature', { [GEOJSON]: Feature, [HTML]: TextBody }), 400: Problem, 404: Problem },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../schemas/resources.ts';
+import { BinaryBody, mediaTypeResponse } from '../schemas/common.ts';
 import { renderTile, tileLayerBounds } from '../db/repositories/tiles.ts';
 import { TILE_LAYERS, findTileLayer, type TileLayer } from '../domain/tiles/layers.ts';
 import { TileCache, registerTileCache, type CachedTile, type TileKey } from '../domain/tiles/cache.ts';
@@ -172,7 +173,13 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
           x: Type.Integer({ minimum: 0 }),
           y: Type.Integer({ minimum: 0 }),
         }),
-        response: { 400: Problem, 404: Problem },
+        response: {
+          200: mediaTypeResponse('The tile (gzip-encoded when the client accepts gzip)', { [MVT_CONTENT_TYPE]: BinaryBody }),
+          204: Type.Null({ description: 'The layer has nothing in this tile' }),
+          304: Type.Null({ description: 'Not modified: If-None-Match holds the tile\'s ETag' }),
+          400: Problem,
+          404: Problem,
+        },
       },
     },
     async (request, reply) => {

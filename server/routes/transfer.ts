@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { Type } from 'typebox';
-import { IsoDate, ProblemResponses } from '../schemas/common.ts';
+import { BinaryBody, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
+import { AreaGeometry, featureCollectionOf } from '../schemas/geojson.ts';
 import { Plan } from '../schemas/plans.ts';
 import { DivisionCode, GridKind } from '../schemas/resources.ts';
 import type { Principal } from '../domain/access/roles.ts';
@@ -12,6 +13,7 @@ import { INPUT_CRS, type InputCrs } from '../domain/crs/index.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
 import { allowedTransitions } from '../domain/plans/status.ts';
 import {
+  BINARY_FORMATS,
   MEDIA_TYPES,
   TRANSFER_FORMATS,
   formatOfMediaType,
@@ -46,6 +48,27 @@ const ImportReport = Type.Object({
   skipped: Type.Array(Fault, { description: 'content left out by design, such as KML network links (never fetched)' }),
   plan: Plan,
 });
+
+const ExportedGrids = featureCollectionOf(
+  Type.Object({
+    code: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    kind: GridKind,
+    subkind: Type.Union([Type.String(), Type.Null()]),
+    divisionCode: DivisionCode,
+    parentCode: Type.Union([Type.String(), Type.Null()]),
+    households: Type.Union([Type.Integer(), Type.Null()]),
+    population: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  AreaGeometry,
+);
+/** An export in each format, as the media type it is sent as; the body is the file itself (Fastify never serialises it). */
+const ExportFile = mediaTypeResponse(
+  'The file, with Content-Disposition naming it and X-Feature-Count',
+  Object.fromEntries(
+    TRANSFER_FORMATS.map((f) => [MEDIA_TYPES[f][0], f === 'geojson' ? ExportedGrids : BINARY_FORMATS.includes(f) ? BinaryBody : TextBody]),
+  ),
+);
 
 export interface ImportUpload {
   bytes: Uint8Array;
@@ -223,6 +246,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
           { division: Type.Optional(DivisionCode), at: Type.Optional(IsoDate), kind: Type.Optional(GridKind), format: Type.Optional(Format) },
           { additionalProperties: false },
         ),
+        response: { 200: ExportFile, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -249,6 +273,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
         summary: 'Download the proposed grids of a plan as GeoJSON, Shapefile (zip, EPSG:4490), KML, CSV (WKT) or GeoPackage (EPSG:4490)',
         params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
         querystring: Type.Object({ format: Type.Optional(Format) }, { additionalProperties: false }),
+        response: { 200: ExportFile, ...ProblemResponses },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
-// Shapes shared by many routes: paging, links, collections.
-import { Type } from 'typebox';
+// Shapes shared by many routes: paging, links, collections, responses in media types other than JSON.
+import { Type, type TSchema } from 'typebox';
 import { Problem } from './resources.ts';
 
 export const Paging = {
@@ -19,6 +19,21 @@ export const ProblemResponses = {
   400: Problem,
   404: Problem,
 };
+
+/** Bodies Fastify sends as they are, never serialised: text (a string) and bytes (a buffer). */
+export const TextBody = Type.String();
+export const BinaryBody = Type.String({ format: 'binary' });
+
+/**
+ * A response documented per media type it is sent as (OpenAPI `content`), so the document does not claim JSON for
+ * HTML, CSV or bytes. Fastify serialises an object reply with the schema of the media type it is sent as, and passes
+ * strings, buffers and streams through untouched.
+ * @example mediaTypeResponse('The notice', { 'application/json': GridNotice, 'text/html': TextBody })
+ */
+export function mediaTypeResponse<const Media extends Record<string, TSchema>>(description: string, media: Media) {
+  const content = Object.fromEntries(Object.entries(media).map(([type, schema]) => [type, { schema }]));
+  return { description, content: content as { [Type in keyof Media]: { schema: Media[Type] } } };
+}
 
 /** `next`/`prev` links for offset paging, keeping every other query parameter. */
 export function pageLinks(url: string, limit: number, offset: number, total: number) {

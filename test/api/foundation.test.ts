@@ -117,6 +117,60 @@ describe.each(BACKENDS)('foundation on %s', (backend) => {
     expect(docs.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it('documents each 200 in the media types it is sent as (not JSON for tiles, HTML, CSV or files), and errors as problem+json', async () => {
+    const spec = (await get('/openapi.json')).json();
+    type Response = { content?: Record<string, { schema: { type?: string; format?: string; properties?: object } }> };
+    const responses = (path: string, method = 'get'): Record<string, Response> => spec.paths[path][method].responses;
+    const content = (path: string, method = 'get') => responses(path, method)['200']?.content ?? {};
+    const mediaTypes = (path: string, method = 'get') => Object.keys(content(path, method));
+
+    const tile = '/tiles/{layer}/{z}/{x}/{y}.mvt';
+    expect(mediaTypes(tile)).toEqual(['application/vnd.mapbox-vector-tile']);
+    expect(content(tile)['application/vnd.mapbox-vector-tile'].schema).toEqual({ type: 'string', format: 'binary' });
+    expect(responses(tile)['204']).toBeDefined();
+    expect(responses(tile)['204'].content).toBeUndefined();
+
+    for (const notice of ['/v1/grids/{code}/notice', '/v1/divisions/{code}/notice']) {
+      expect(mediaTypes(notice)).toEqual(['application/json', 'text/html']);
+      expect(content(notice)['application/json'].schema.properties).toHaveProperty('hotline');
+      expect(content(notice)['text/html'].schema).toEqual({ type: 'string' });
+    }
+
+    const files = ['application/geo+json', 'application/zip', 'application/vnd.google-earth.kml+xml', 'text/csv', 'application/geopackage+sqlite3'];
+    for (const exported of ['/v1/grids/export', '/v1/plans/{id}/export']) {
+      expect(mediaTypes(exported)).toEqual(files);
+      expect(content(exported)['application/geo+json'].schema.properties).toHaveProperty('features');
+      expect(content(exported)['application/zip'].schema).toEqual({ type: 'string', format: 'binary' });
+      expect(content(exported)['application/geopackage+sqlite3'].schema).toEqual({ type: 'string', format: 'binary' });
+      expect(content(exported)['text/csv'].schema).toEqual({ type: 'string' });
+    }
+
+    expect(mediaTypes('/v1/lookup', 'post')).toEqual(['application/json', 'application/geo+json', 'text/csv']);
+    expect(Object.keys(content('/v1/lookup', 'post')['application/json'].schema.properties ?? {})).toEqual(['count', 'results', 'errors']);
+    expect(content('/v1/lookup', 'post')['application/geo+json'].schema.properties).toHaveProperty('errors');
+    expect(content('/v1/lookup', 'post')['text/csv'].schema).toEqual({ type: 'string' });
+
+    expect(mediaTypes('/ogc/collections/{collectionId}/items')).toEqual(['application/geo+json', 'text/html']);
+    expect(mediaTypes('/ogc/collections/{collectionId}/items/{featureId}')).toEqual(['application/geo+json', 'text/html']);
+    expect(mediaTypes('/ogc/collections/{collectionId}/queryables')).toEqual(['application/schema+json']);
+    expect(mediaTypes('/ogc/collections')).toEqual(['application/json', 'text/html']);
+
+    const operations: Array<[string, string]> = [
+      [tile, 'get'],
+      ['/v1/grids/{code}/notice', 'get'],
+      ['/v1/divisions/{code}/notice', 'get'],
+      ['/v1/grids/export', 'get'],
+      ['/v1/plans/{id}/export', 'get'],
+      ['/v1/lookup', 'post'],
+      ['/ogc/collections/{collectionId}/items', 'get'],
+    ];
+    for (const [path, method] of operations) {
+      const errors = Object.entries(responses(path, method)).filter(([status]) => status.startsWith('4'));
+      expect(errors.length, `${method} ${path}`).toBeGreaterThan(0);
+      for (const [status, response] of errors) expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
+    }
+  });
+
   it('answers unknown routes with 404 problem+json', async () => {
     const res = await get('/v1/nothing-here');
     expect(res.statusCode).toBe(404);

@@ -22,7 +22,8 @@ export const MEDIA_TYPES: Record<TransferFormat, string[]> = {
   geopackage: ['application/geopackage+sqlite3', 'application/x-sqlite3', 'application/vnd.sqlite3'],
 };
 const EXTENSIONS: Record<TransferFormat, string> = { geojson: 'geojson', shapefile: 'zip', kml: 'kml', csv: 'csv', geopackage: 'gpkg' };
-const BINARY: readonly TransferFormat[] = ['shapefile', 'geopackage'];
+/** Formats written as bytes; the others are UTF-8 text. */
+export const BINARY_FORMATS: readonly TransferFormat[] = ['shapefile', 'geopackage'];
 
 /** The format a Content-Type names, if any. @example formatOfMediaType('text/csv; charset=utf-8') // 'csv' */
 export function formatOfMediaType(contentType: string | undefined): TransferFormat | null {
@@ -85,7 +86,7 @@ export async function readGridFile(bytes: Uint8Array, format: TransferFormat, cr
  */
 export async function writeGridFile(grids: TransferGrid[], format: TransferFormat, layer: string): Promise<{ body: Uint8Array | string; contentType: string; filename: string }> {
   const filename = `${layer}.${EXTENSIONS[format]}`;
-  const contentType = MEDIA_TYPES[format][0] + (BINARY.includes(format) ? '' : '; charset=utf-8');
+  const contentType = MEDIA_TYPES[format][0] + (BINARY_FORMATS.includes(format) ? '' : '; charset=utf-8');
   switch (format) {
     case 'geojson':
       return { body: writeGeoJson(grids), contentType, filename };
