@@ -3,13 +3,7 @@
 // and single GETs under load from a separate process (autocannon) (50 keep-alive connections, fixed duration;
 // requests/s and latency percentiles). Prints one JSON line.
 import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { loadConfig } from '../../server/config/env.ts';
-import { startService } from '../../server/start.ts';
-import { mulberry32 } from '../../server/domain/random.ts';
-import { booleanPointInPolygon } from '@turf/turf';
-import type { MultiPolygon } from 'geojson';
+import { realisticPoints, startLoopbackService } from './loopback.ts';
 
 const BATCH = 100_000;
 const CONNECTIONS = 50;
@@ -84,32 +78,9 @@ interface LoadResult {
 }
 
 async function measure(engine: 'memory' | 'postgis') {
-  // The bench is one caller from one address: lift the public rate limit so it measures lookup, not 429s.
-  const config = loadConfig({ LOG_LEVEL: 'silent', LOOKUP_ENGINE: engine, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_PUBLIC: '1000000000' });
-  const service = await startService(config, pino({ level: 'silent' }), { inMemory: true });
+  const { service, port, base } = await startLoopbackService({ LOOKUP_ENGINE: engine });
   try {
-    await service.app.listen({ host: '127.0.0.1', port: 0 });
-    const port = (service.app.server.address() as AddressInfo).port;
-    const base = `http://127.0.0.1:${port}`;
-    const grids = await (await fetch(`${base}/v1/grids?division=330903001000&micro=false&limit=10000`)).json() as { features: Array<{ geometry: MultiPolygon }> };
-    // Callers look up addresses, which lie in grids: nine points in ten fall inside a random grid (rejection
-    // sampling in its bbox), one in ten anywhere in the township's bbox, mostly at sea (the "none" path).
-    const bboxOf = (g: MultiPolygon) => {
-      const xy = g.coordinates.flat(2);
-      return [Math.min(...xy.map((p) => p[0])), Math.min(...xy.map((p) => p[1])), Math.max(...xy.map((p) => p[0])), Math.max(...xy.map((p) => p[1]))];
-    };
-    const boxes = grids.features.map((f) => bboxOf(f.geometry));
-    const [w, s, e, n] = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
-    const random = mulberry32(42);
-    const pointInGrid = () => {
-      const i = Math.floor(random() * grids.features.length);
-      const [gw, gs, ge, gn] = boxes[i];
-      for (;;) {
-        const p = [gw + (ge - gw) * random(), gs + (gn - gs) * random()];
-        if (booleanPointInPolygon(p, grids.features[i].geometry)) return p;
-      }
-    };
-    const points = Array.from({ length: BATCH }, () => (random() < 0.9 ? pointInGrid() : [w + (e - w) * random(), s + (n - s) * random()]));
+    const points = await realisticPoints(base, BATCH);
     // JIT warm-up, not counted (the in-memory engine only: a PostGIS batch takes half a minute).
     const batch = await inChildProcess<{ times: number[]; hits: number }>(BATCH_SOURCE, {
       port,
