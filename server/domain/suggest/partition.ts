@@ -277,11 +277,17 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
     regions,
     seed,
     repairOnly: filed.length > 0,
-    // Adjust mode moves units only to repair the band, not for shape.
+    // Adjust mode moves units only to repair the band, not for shape (shape decides what is given back below).
     compactness: filed.length > 0 ? 0 : COMPACTNESS_WEIGHT,
     unitArea,
     onPass: (pass, max) => onProgress?.({ phase: 'improve', percent: 40 + Math.round((30 * pass) / max) }),
   });
+  if (filed.length > 0) {
+    // The chains pass whole border strips and aim a quarter band inside the limit: give back to the filed grids
+    // the units the repair did not need, where both grids stay an eighth of the band clear of its limits (or
+    // get no further past them) and band pull + cut edges + shape drop. See docs/suggest.md, adjust mode.
+    improveRegions(graph, owner, { band, regions, seed, repairOnly: true, home: initial, compactness: COMPACTNESS_WEIGHT, unitArea });
+  }
   onProgress?.({ phase: 'geometry', percent: 70 });
 
   const members = regionMembers(owner, regions);

@@ -111,6 +111,29 @@ describe('suggestPartition adjust mode', () => {
     expect(report.changedAreaShare).toBeLessThan(0.5);
     expect(features.features.filter((f) => f.properties.code !== null).length).toBeGreaterThanOrEqual(3);
   });
+
+  it('gives back to the filed grids what a chain repair through in-band grids did not need', () => {
+    // 3 × 3 grids, 640 households in one corner and 200 in the opposite one: the repair passes households
+    // through the in-band grids between them. Before units were given back: changed area 17.6 %, the most
+    // ragged grid's Polsby–Popper 0.42 (seeds 1–3); after: 12.1–12.6 %, 0.55.
+    const cells: Polygon[] = [];
+    const households: SuggestInput['households'] = [];
+    for (let j = 0; j < 3; j++) {
+      for (let i = 0; i < 3; i++) {
+        const cell = square(122 + i * 0.01, 30 + j * 0.01, 122.01 + i * 0.01, 30.01 + j * 0.01);
+        cells.push(cell);
+        households.push(...uniform(cell, i + j === 0 ? 640 : i + j === 4 ? 200 : 400));
+      }
+    }
+    const filed = cells.map((geometry, i) => ({ code: `33090310000100${i + 1}`, geometry }));
+    for (const seed of [1, 2, 3]) {
+      const { report, features } = suggestPartition({ division: { code: '330903100001', geometry: square(122, 30, 122.03, 30.03) }, households, mode: 'adjust', filed, seed });
+      expect(report.shareInBand).toBe(1);
+      expect(features.features.map((f) => f.properties.code)).toEqual(filed.map((g) => g.code));
+      expect(report.changedAreaShare).toBeLessThan(0.14);
+      expect(report.compactness.polsbyPopperMin).toBeGreaterThan(0.5);
+    }
+  });
 });
 
 describe('suggestPartition barriers', () => {
