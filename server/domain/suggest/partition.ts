@@ -286,7 +286,7 @@ export function suggestPartition(input: SuggestInput, onProgress?: ProgressListe
     // The chains pass whole border strips and aim a quarter band inside the limit: give back to the filed grids
     // the units the repair did not need, where both grids stay an eighth of the band clear of its limits (or
     // get no further past them) and band pull + cut edges + shape drop. See docs/suggest.md, adjust mode.
-    improveRegions(graph, owner, { band, regions, seed, repairOnly: true, home: initial, compactness: COMPACTNESS_WEIGHT, unitArea });
+    improveRegions(graph, owner, { band, regions, seed, repairOnly: false, home: initial, compactness: COMPACTNESS_WEIGHT, unitArea });
   }
   onProgress?.({ phase: 'geometry', percent: 70 });
 

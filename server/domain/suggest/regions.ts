@@ -490,7 +490,7 @@ export function improveRegions(graph: UnitGraph, owner: Assignment, options: Imp
           if (b !== home[u] || outside(households[a] - w, inner) > outside(households[a], inner) || outside(households[b] + w, inner) > outside(households[b], inner)) continue;
         } else if (repairOnly && inBand(households[a], band) && inBand(households[b], band)) continue;
         const bandDelta = penalty(households[a] - w, band) + penalty(households[b] + w, band) - baseA - penalty(households[b], band);
-        if (repairOnly && !home && bandDelta >= 0) continue;
+        if (repairOnly && bandDelta >= 0) continue;
         const shapeDelta = compactness === 0 ? 0 : shapeA + inertia(sx[b] + px[u], sy[b] + py[u], sq[b] + q, size[b] + 1) - inertia(sx[b], sy[b], sq[b], size[b]);
         const delta = bandDelta + CUT_EDGE_WEIGHT * (sameA - shared[i]) + compactness * shapeDelta;
         if (delta < bestDelta || (delta === bestDelta && b < best)) {
