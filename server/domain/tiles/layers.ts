@@ -57,10 +57,10 @@ export const TILE_LAYERS: readonly TileLayer[] = [
 /** The lowest zoom at which each division level is drawn, so low zooms are not a mesh of villages. */
 export const DIVISION_MIN_ZOOM = { city: 0, county: 0, township: 7, village: 9 } as const;
 
-/** Household cells per tile side: cells are 256 tile units wide, i.e. the tiles four zooms deeper. */
-export const HOUSEHOLD_CELLS_PER_TILE = 16;
-/** Zoom difference between a tile and its household cells (16 = 2⁴). */
+/** Zoom difference between a tile and its household cells: they are the tiles four zooms deeper. */
 export const HOUSEHOLD_CELL_ZOOM_OFFSET = 4;
+/** Household cells per tile side (16): cells are 256 tile units wide. */
+export const HOUSEHOLD_CELLS_PER_TILE = 2 ** HOUSEHOLD_CELL_ZOOM_OFFSET;
 /**
  * Up to this tile zoom the household cells are read from their stored sums (household_cells, zooms 4–16); deeper
  * tiles hold few enough household points to sum them per request.
