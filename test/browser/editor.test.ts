@@ -172,8 +172,8 @@ describe('editor in the browser', () => {
     // The draft layer under terra-draw's outline is redrawn once the validation panel has the result, and at once on undo.
     const drawnVertex = () =>
       page.evaluate(async () => {
-        const { map } = (window as unknown as { __wangge: { map: { getSource(id: string): { getData(): Promise<{ features: { geometry: Polygon }[] }> } } } }).__wangge;
-        return (await map.getSource('draft').getData()).features[0].geometry.coordinates[0][0];
+        const { map } = (window as unknown as WanggeWindow).__wangge;
+        return ((await map.getSource('draft').getData()).features[0].geometry as Polygon).coordinates[0][0];
       });
     await expect.poll(drawnVertex).toEqual(await firstVertex());
     await page.click('#edit-panel button[data-action="undo"]');

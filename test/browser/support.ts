@@ -2,7 +2,7 @@
 // embedded database, the editor opened at 1366×768, and screenshots and figures saved under test-results/browser.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestService, type TestService } from '../support/service.ts';
@@ -33,6 +33,7 @@ export interface WanggeWindow {
       getZoom(): number;
       getCenter(): { lng: number; lat: number };
       getLayoutProperty(layer: string, name: string): unknown;
+      getSource(id: string): { getData(): Promise<FeatureCollection> };
       jumpTo(options: { center: [number, number]; zoom: number }): void;
       once(event: string, listener: () => void): void;
       loaded(): boolean;
