@@ -257,9 +257,8 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
         return reply.type('text/csv; charset=utf-8').header('x-lookup-errors', String(csv.faults.size)).send(out.join('\n') + '\n');
       }
 
-      const json = (answer: Readable) => sendStream(reply, answer);
       if (body instanceof JsonPairs) {
-        return json(jsonBatchAnswer(body, await answer(body, crs, at), { villageCode: villageOf }));
+        return sendStream(reply, jsonBatchAnswer(body, await answer(body, crs, at), { villageCode: villageOf }));
       }
       if (Array.isArray(body)) {
         if (body.length > BATCH_LIMIT) throw tooLarge(new BatchTooLarge(body.length));
@@ -268,7 +267,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
           const item = body[i] as { id?: unknown } | null;
           return item !== null && typeof item === 'object' && !Array.isArray(item) ? item.id : undefined;
         };
-        return json(jsonBatchAnswer(batch, await answer(batch, crs, at), { villageCode: villageOf, idOf }));
+        return sendStream(reply, jsonBatchAnswer(batch, await answer(batch, crs, at), { villageCode: villageOf, idOf }));
       }
 
       const collection = body as FeatureCollection | null;
