@@ -62,7 +62,19 @@ function layerOrNotFound(name: string): TileLayer {
   return layer;
 }
 
-const etagOf = (body: Uint8Array) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+const etagOf = (body: Uint8Array) => createHash('sha1').update(body).digest('base64url').slice(0, 22);
+
+/** Weak tags, one per variant: the plain and gzip bodies differ in bytes but not in meaning (RFC 9110 §8.8.1). */
+const variantTag = (etag: string, gzipped: boolean) => `W/"${etag}${gzipped ? '-gzip' : ''}"`;
+
+/** If-None-Match by weak comparison: `*`, or either variant's tag with or without its `W/` prefix. */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '');
+    return tag === '*' || tag === `"${etag}"` || tag === `"${etag}-gzip"`;
+  });
+}
 
 /** Whether the client takes gzip: named with a non-zero q, or `*`. */
 function acceptsGzip(header: string | undefined): boolean {
@@ -110,11 +122,12 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
   }
 
   async function send(request: FastifyRequest, reply: FastifyReply, key: TileKey, tile: CachedTile) {
-    reply.header('etag', tile.etag).header('cache-control', CACHE_CONTROL).header('vary', 'Accept-Encoding');
-    if (request.headers['if-none-match']?.split(',').some((t) => t.trim() === tile.etag)) return reply.code(304).send();
+    const gzipped = tile.body.byteLength > 0 && acceptsGzip(request.headers['accept-encoding']);
+    reply.header('etag', variantTag(tile.etag, gzipped)).header('cache-control', CACHE_CONTROL).header('vary', 'Accept-Encoding');
+    if (notModified(request.headers['if-none-match'], tile.etag)) return reply.code(304).send();
     if (tile.body.byteLength === 0) return reply.code(204).send();
     reply.type(MVT_CONTENT_TYPE);
-    if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(Buffer.from(tile.body));
+    if (!gzipped) return reply.send(Buffer.from(tile.body));
     if (!tile.gzip) {
       tile.gzip = new Uint8Array(await gzipAsync(tile.body));
       cache.update(key, tile);
@@ -176,7 +189,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         response: {
           200: mediaTypeResponse('The tile (gzip-encoded when the client accepts gzip)', { [MVT_CONTENT_TYPE]: BinaryBody }),
           204: Type.Null({ description: 'The layer has nothing in this tile' }),
-          304: Type.Null({ description: 'Not modified: If-None-Match holds the tile\'s ETag' }),
+          304: Type.Null({ description: 'Not modified: If-None-Match holds either variant\'s ETag (weak comparison) or *' }),
           400: Problem,
           404: Problem,
         },

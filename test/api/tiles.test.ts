@@ -127,8 +127,25 @@ describe.each(BACKENDS)('vector tiles on %s', (backend) => {
     const zipped = await get(tilePath('islands', SHENJIAMEN), { 'accept-encoding': 'gzip, deflate' });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
-    expect(zipped.headers.etag).toBe(plain.headers.etag);
+    expect(plain.headers.etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(zipped.headers.etag).toMatch(/^W\/"[\w-]+"$/);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
     expect((await get(tilePath('islands', SHENJIAMEN), { 'if-none-match': String(plain.headers.etag) })).statusCode).toBe(304);
+  });
+
+  it('answers 304 to either variant\'s tag, with or without W/, and to *', async () => {
+    const path = tilePath('islands', SHENJIAMEN);
+    const plainTag = String((await get(path)).headers.etag);
+    const gzipTag = String((await get(path, { 'accept-encoding': 'gzip' })).headers.etag);
+    const strong = (tag: string) => tag.replace(/^W\//, '');
+    for (const ifNoneMatch of [plainTag, gzipTag, strong(plainTag), strong(gzipTag), '*', `"other", ${gzipTag}`]) {
+      for (const encoding of [{}, { 'accept-encoding': 'gzip' }] as Record<string, string>[]) {
+        const res = await get(path, { 'if-none-match': ifNoneMatch, ...encoding });
+        expect(res.statusCode, `${ifNoneMatch} ${JSON.stringify(encoding)}`).toBe(304);
+        expect(res.headers.etag).toBe('accept-encoding' in encoding ? gzipTag : plainTag);
+      }
+    }
+    expect((await get(path, { 'if-none-match': '"other"' })).statusCode).toBe(200);
   });
 
   it('answers an empty tile with 204', async () => {
