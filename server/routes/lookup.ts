@@ -27,6 +27,7 @@ import {
 import { jsonBatchAnswer } from '../lookup/batch-output.ts';
 import type { BatchAnswer, LookupService } from '../lookup/lookup-service.ts';
 import type { RouteContext } from './context.ts';
+import { GEOJSON_MEDIA_TYPE } from '../http/geojson-media.ts';
 
 export interface LookupRouteContext extends RouteContext {
   lookup: LookupService;
@@ -146,7 +147,7 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
   // A body of plain [lon, lat] pairs is read from its bytes (no array per point); any other JSON goes to Fastify's
   // own parser, with the app's prototype-poisoning settings.
   const parseJson = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+  app.addContentTypeParser(['application/json', GEOJSON_MEDIA_TYPE], { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     let pairs: JsonPairs | null;
     try {
       pairs = readJsonPairs(body);

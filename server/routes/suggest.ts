@@ -11,6 +11,7 @@ import { prepareSuggestion, suggestionToPlan, type Barrier, type SuggestRequest 
 import { SuggestWorker } from '../jobs/thread.ts';
 import { JobAccepted } from './jobs.ts';
 import type { RouteContext } from './context.ts';
+import { JSON_OR_GEOJSON, acceptGeoJsonBodies } from '../http/geojson-media.ts';
 
 export const MAX_UPLOAD_POINTS = 500_000;
 const MAX_REPORTED_ERRORS = 20;
@@ -111,6 +112,7 @@ export function suggestRequest(body: SuggestBody): SuggestRequest {
 }
 
 export const suggestRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+  acceptGeoJsonBodies(app);
   const runner = new JobRunner(knex, app.log);
   await runner.recover();
   // One thread for all suggestions of this service, started by the first: later jobs skip its start-up.
@@ -129,6 +131,7 @@ export const suggestRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
         description:
           'A township is suggested village by village, so every grid lies in one village. output "plan" creates a draft plan for the township ' +
           '(the filed partition with the suggested villages replaced) and needs a planner key in scope.',
+        consumes: JSON_OR_GEOJSON,
         body: SuggestBody,
         response: { 202: JobAccepted, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem },
       },

@@ -6,6 +6,7 @@ import { ProblemError } from '../http/problem.ts';
 import { authorize } from '../http/auth.ts';
 import { validateAgainstStore } from '../workflow/validation.ts';
 import type { RouteContext } from './context.ts';
+import { JSON_OR_GEOJSON, acceptGeoJsonBodies } from '../http/geojson-media.ts';
 
 /** Findings that mean the request itself is malformed, answered as 400 rather than as a rule report. */
 const MALFORMED_INPUT = new Set(['properties.invalid', 'geometry.type', 'geometry.coordinates', 'geometry.range', 'geometry.ring_size', 'geometry.vertex_limit']);
@@ -30,12 +31,14 @@ export const ValidateRequest = Type.Object({
 });
 
 export const validateRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+  acceptGeoJsonBodies(app);
   app.post(
     '/v1/validate',
     {
       schema: {
         tags: ['rules'],
         summary: 'Check a proposed partition of a division against a rule set',
+        consumes: JSON_OR_GEOJSON,
         body: ValidateRequest,
         response: { 200: RuleReport, ...ProblemResponses },
       },

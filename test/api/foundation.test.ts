@@ -150,6 +150,9 @@ describe.each(BACKENDS)('foundation on %s', (backend) => {
     expect(content('/v1/lookup', 'post')['application/geo+json'].schema.properties).toHaveProperty('errors');
     expect(content('/v1/lookup', 'post')['text/csv'].schema).toEqual({ type: 'string' });
 
+    const requestTypes = (path: string) => Object.keys(spec.paths[path].post.requestBody.content);
+    for (const takesGeoJson of ['/v1/validate', '/v1/suggest']) expect(requestTypes(takesGeoJson)).toEqual(['application/json', 'application/geo+json']);
+
     expect(mediaTypes('/ogc/collections/{collectionId}/items')).toEqual(['application/geo+json', 'text/html']);
     expect(mediaTypes('/ogc/collections/{collectionId}/items/{featureId}')).toEqual(['application/geo+json', 'text/html']);
     expect(mediaTypes('/ogc/collections/{collectionId}/queryables')).toEqual(['application/schema+json']);

@@ -97,14 +97,14 @@ describe.each(BACKENDS)('lookup on %s', (backend) => {
     expect(body.results[4]).toMatchObject({ id: 7, error: expect.stringContaining('swapped') });
   });
 
-  it('answers a GeoJSON batch with properties kept and the lookup added', async () => {
+  it.each(['application/json', 'application/geo+json'])('answers a GeoJSON batch sent as %s with properties kept and the lookup added', async (contentType) => {
     const inside = turf.pointOnFeature(grids[5]).geometry.coordinates;
     const collection = turf.featureCollection<GeoJSON.Geometry>([
       turf.point(inside, { caseId: 'A-1' }),
       turf.point([123.4, 29.2], { caseId: 'A-2' }),
       turf.lineString([inside, [123.4, 29.2]], { caseId: 'A-3' }),
     ]);
-    const res = await post(collection);
+    const res = await post(JSON.stringify(collection), contentType);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.type).toBe('FeatureCollection');

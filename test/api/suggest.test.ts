@@ -133,6 +133,11 @@ describe.each(BACKENDS)('suggest on %s', (backend) => {
     const county = await post({ divisionCode: '330903000000' });
     expect(county.statusCode).toBe(400);
     expect(county.json().errors[0].pointer).toBe('/divisionCode');
+    // The same body as application/geo+json is read, not refused with 415.
+    const geoJson = (divisionCode: string) =>
+      service.app.inject({ method: 'POST', url: '/v1/suggest', headers: { 'content-type': 'application/geo+json' }, payload: JSON.stringify({ divisionCode }) });
+    expect((await geoJson('330903001999')).statusCode).toBe(404);
+    expect((await geoJson('330903000000')).json().errors[0].pointer).toBe('/divisionCode');
   });
 
   it('answers a division without household data with 422 no-household-data before queuing', async () => {

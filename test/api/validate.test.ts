@@ -63,6 +63,16 @@ describe.each(BACKENDS)('POST /v1/validate on %s', (backend) => {
     expect(res.json().findings[0].message.zh).toBeTruthy();
   });
 
+  it('takes the partition as application/geo+json, as GDAL and QGIS send GeoJSON', async () => {
+    const body = JSON.stringify(request([grid(box(W, S, M, N)), grid(box(M, S, E, N), { households: 120 })]));
+    const res = await service.app.inject({ method: 'POST', url: '/v1/validate', headers: { 'content-type': 'application/geo+json' }, payload: body });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().counts).toEqual({ error: 0, warning: 1 });
+    const broken = await service.app.inject({ method: 'POST', url: '/v1/validate', headers: { 'content-type': 'application/geo+json' }, payload: '{"divisionCode": ' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
   it('finds a 2 m² gap and a sliver overlap, each with its polygon', async () => {
     // 0.00002° of longitude at 30.3° N is about 1.9 m; over 0.01° of latitude (1,110 m) that is ~2,100 m².
     const gap = await validate(request([grid(box(W, S, M, N)), grid(box(M + 0.00002, S, E, N))]));
