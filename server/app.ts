@@ -20,6 +20,7 @@ import { validateRoutes } from './routes/validate.ts';
 import { planRoutes } from './routes/plans.ts';
 import { filingRoutes } from './routes/filings.ts';
 import { registerAuthentication } from './http/auth.ts';
+import { registerCors } from './http/cors.ts';
 import { registerRateLimits } from './http/rateLimit.ts';
 import { withProblemMediaType } from './http/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
@@ -52,6 +53,8 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);
+  // Before authentication, so a refused key's 401 still carries the CORS headers a browser needs to read it.
+  await registerCors(app, config.corsOrigins);
   registerAuthentication(app, db.knex);
   await registerRateLimits(app, config.rateLimit);
 

@@ -6,6 +6,8 @@ import { DEFAULT_FOOTPRINT } from '../domain/maritime/footprint.ts';
 
 export type LookupEngine = 'memory' | 'postgis';
 export type Mode = 'demo' | 'production';
+/** Origins whose pages may read the API: none, any, or the listed ones. */
+export type CorsOrigins = 'none' | 'any' | string[];
 
 export interface Config {
   databaseUrl: string | null;
@@ -27,6 +29,8 @@ export interface Config {
   /** FORMATION_BUFFER_M, FORMATION_FRESHNESS_MINUTES: a formation's footprint is the hull of its members' latest reports
    * no older than the freshness window, buffered by this distance (defaults 1852 m, 30 min). */
   formationFootprint: { bufferM: number; freshnessMs: number };
+  /** CORS_ORIGINS: `*`, `none`, or comma-separated origins (https://map.example.org); default `*` in demo, none in production. */
+  corsOrigins: CorsOrigins;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +80,20 @@ function flag(variable: string, value: string | undefined, fallback: boolean): b
   throw new ConfigError(variable, `"${value}" is not a boolean (true/false)`);
 }
 
+function corsOrigins(value: string | undefined, mode: Mode): CorsOrigins {
+  const setting = value?.trim() || (mode === 'demo' ? '*' : 'none');
+  if (setting === '*') return 'any';
+  if (setting === 'none') return 'none';
+  return setting.split(',').map((entry) => {
+    const origin = entry.trim();
+    const url = URL.canParse(origin) ? new URL(origin) : null;
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin such as https://map.example.org (scheme, host, optional port; no path); or use * or none`);
+    }
+    return origin;
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = oneOf('WANGGE_MODE', env.WANGGE_MODE ?? 'demo', ['demo', 'production'] as const);
   return {
@@ -99,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bufferM: positiveInteger('FORMATION_BUFFER_M', env.FORMATION_BUFFER_M, DEFAULT_FOOTPRINT.bufferM),
       freshnessMs: positiveInteger('FORMATION_FRESHNESS_MINUTES', env.FORMATION_FRESHNESS_MINUTES, DEFAULT_FOOTPRINT.freshnessMs / 60_000) * 60_000,
     },
+    corsOrigins: corsOrigins(env.CORS_ORIGINS, mode),
   };
 }

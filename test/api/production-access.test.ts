@@ -48,6 +48,14 @@ describe.each(BACKENDS)('production access on %s', (backend) => {
     expect((await lookup('hotlineBackup')).statusCode).toBe(200);
   });
 
+  it('shares nothing with other origins when CORS_ORIGINS is not set', async () => {
+    const read = await service.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://map.example.org' } });
+    expect(read.statusCode).toBe(200);
+    expect(read.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await service.app.inject({ method: 'OPTIONS', url: '/health', headers: { origin: 'https://map.example.org', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it("tells a client its key's role, usage count and rate limit", async () => {
     const hotline = (await me('hotline')).json();
     expect(hotline).toMatchObject({ name: '12345热线', role: 'api_client', rateLimitPerMinute: LIMIT });
