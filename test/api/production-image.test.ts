@@ -230,7 +230,8 @@ describe('production image', () => {
     expect(faults).toEqual([]);
   });
 
-  it.each(BACKENDS)('starts the compiled server in production mode on %s and answers /health', { timeout: 120_000 }, async (backend) => {
+  // A first start on an empty embedded database creates it (initdb, PostGIS): about 10 s, a minute on a busy 2-core machine.
+  it.each(BACKENDS)('starts the compiled server in production mode on %s and answers /health', { timeout: 180_000 }, async (backend) => {
     const scratch = backend === 'postgresql' ? await createScratchDatabase() : null;
     const env = { WANGGE_MODE: 'production', DATA_DIR: path.join(work, `data-${backend}`), ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
     const server = await startCompiledServer(app, env);
