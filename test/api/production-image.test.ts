@@ -104,7 +104,7 @@ function filesUnder(folder: string): string[] {
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
 }
 
-/** Runs `node <script>` in the build output and waits for "Server listening at <url>" in its JSON log. */
+/** Runs `node server/main.js` in the build output, as the image does, and waits for "Server listening at <url>" in its log. */
 async function startCompiledServer(app: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess; log: string[] }> {
   const child = spawn(process.execPath, ['server/main.js'], {
     cwd: app,
