@@ -1,9 +1,10 @@
 // Runs computeSuggestion in a worker thread, so a half-minute suggestion leaves the server answering requests.
-// The thread is started on the first suggestion and kept for the next ones: starting it (its TypeScript loader,
+// The thread is started on the first suggestion and kept for the next ones: starting it (the TypeScript loader under tsx,
 // turf, h3) costs seconds, a suggestion of one village a fraction of that.
 import { Worker } from 'node:worker_threads';
 import { SuggestError, type SuggestPhase } from '../domain/suggest/types.ts';
 import type { SuggestionPlan, SuggestOutcome, SuggestProgress } from './suggest.ts';
+import { workerBootstrap } from './workerBootstrap.ts';
 
 export type SuggestionTask = Pick<SuggestionPlan, 'villages' | 'skipped' | 'sharedPoints'>;
 
@@ -19,9 +20,7 @@ export type WorkerMessage = { task: number } & (
   | { kind: 'failed'; suggestType: SuggestError['type'] | null; message: string }
 );
 
-const ENTRY = new URL('./suggestWorker.ts', import.meta.url).href;
-// The service runs under tsx; a worker does not inherit its loader, so it registers tsx before importing the entry.
-const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); })`;
+const BOOTSTRAP = workerBootstrap(new URL('./suggestWorker.ts', import.meta.url));
 
 export class WorkerStopped extends Error {}
 
