@@ -24,6 +24,7 @@ import {
   splitAlongLine,
 } from '../server/domain/geodata/land.ts';
 import { nodeBoundaries } from '../server/domain/geometry/noding.ts';
+import { splitPinchedRings } from '../server/domain/geometry/pinched-rings.ts';
 import { partitionBySeeds, type LandPiece } from '../server/domain/geodata/partition.ts';
 import { gaussian, mulberry32, randomInt, type Random } from '../server/domain/random.ts';
 import { allocateIntegers } from '../server/domain/geodata/allocate.ts';
@@ -69,10 +70,15 @@ interface LandProperties {
   name_hint?: string;
 }
 
-/** Outer rings counter-clockwise, holes clockwise (RFC 7946): raw OSM islands handed whole to a division are not. */
+/**
+ * Valid rings, outer rings counter-clockwise, holes clockwise (RFC 7946): raw OSM islands handed whole to a division
+ * are not oriented so, and 衢山岛's outline (and the divisions cut from it or meeting at a point) pinch at a vertex.
+ */
 const rfc7946 = (area: MultiPolygon): MultiPolygon => ({
   type: 'MultiPolygon',
-  coordinates: area.coordinates.map((polygon) => polygon.map((ring, i) => (turf.booleanClockwise(ring) === (i === 0) ? [...ring].reverse() : ring))),
+  coordinates: splitPinchedRings(area).coordinates.map((polygon) =>
+    polygon.map((ring, i) => (turf.booleanClockwise(ring) === (i === 0) ? [...ring].reverse() : ring)),
+  ),
 });
 
 function readDivisions(): Division[] {
