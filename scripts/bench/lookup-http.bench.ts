@@ -2,38 +2,12 @@
 // a 100,000-point JSON batch end to end (points/s: request sent → answer decoded, by a client in its own process),
 // and single GETs under load from a separate process (autocannon) (50 keep-alive connections, fixed duration;
 // requests/s and latency percentiles). Prints one JSON line.
-import { spawn } from 'node:child_process';
-import { realisticPoints, startLoopbackService } from './loopback.ts';
+import { LOAD_SOURCE, inChildProcess, realisticPoints, startLoopbackService, type LoadResult } from './loopback.ts';
 
 const BATCH = 100_000;
 const CONNECTIONS = 50;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const BATCH_RUNS = 5;
-
-// The load generator runs in its own process so it does not share the server's event loop (autocannon takes a
-// worker thread for one of its own). autocannon (raw sockets, HdrHistogram) costs far less CPU per request than a
-// loop of http.get, which matters with two cores for both sides. Input on stdin, result on stdout, both JSON.
-const LOAD_SOURCE = `
-const autocannon = require('autocannon');
-const { port, paths, connections, durationMs } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
-autocannon({
-  url: 'http://127.0.0.1:' + port,
-  connections,
-  duration: durationMs / 1000,
-  requests: paths.map((path) => ({ method: 'GET', path })),
-  // JIT warm-up, not counted: the figures are the steady state a long-running service shows.
-  warmup: { connections, duration: 2 },
-}, (err, result) => {
-  if (err) throw err;
-  process.stdout.write(JSON.stringify({
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
-    perSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  }));
-});
-`;
 
 // The batch client runs in its own process too, as callers do: encoding the body and decoding the answer are the
 // caller's work and must not share the server's event loop. The body is encoded before the clock starts; each run
@@ -55,27 +29,6 @@ const body = JSON.stringify(points);
   process.stdout.write(JSON.stringify({ times, hits }));
 })();
 `;
-
-/** Runs a client script in a child process: input on its stdin, its stdout parsed as the result. */
-function inChildProcess<T>(source: string, input: unknown): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(JSON.parse(output) as T) : reject(new Error(`client process exited with ${code}`))));
-    child.stdin.end(JSON.stringify(input));
-  });
-}
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  /** mean of autocannon's per-second samples, warm-up excluded */
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
 
 async function measure(engine: 'memory' | 'postgis') {
   const { service, port, base } = await startLoopbackService({ LOOKUP_ENGINE: engine });

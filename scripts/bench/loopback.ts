@@ -1,5 +1,6 @@
 // The service as the HTTP benchmarks and the soak run it: in-process on the embedded store, listening on 127.0.0.1
 // only, the public rate limit lifted; and the points callers look up. Not a *.bench.ts, so `npm run bench` skips it.
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { booleanPointInPolygon } from '@turf/turf';
@@ -56,4 +57,50 @@ export async function realisticPoints(base: string, count: number, seed = 42): P
     }
   };
   return Array.from({ length: count }, () => (random() < 0.9 ? pointInGrid() : [w + (e - w) * random(), s + (n - s) * random()]));
+}
+
+// The load generator runs in its own process so it does not share the server's event loop (autocannon takes a
+// worker thread for one of its own). autocannon (raw sockets, HdrHistogram) costs far less CPU per request than a
+// loop of http.get, which matters with two cores for both sides. Input on stdin, result on stdout, both JSON.
+export const LOAD_SOURCE = `
+const autocannon = require('autocannon');
+const { port, paths, connections, durationMs } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+autocannon({
+  url: 'http://127.0.0.1:' + port,
+  connections,
+  duration: durationMs / 1000,
+  requests: paths.map((path) => ({ method: 'GET', path })),
+  // JIT warm-up, not counted: the figures are the steady state a long-running service shows.
+  warmup: { connections, duration: 2 },
+}, (err, result) => {
+  if (err) throw err;
+  process.stdout.write(JSON.stringify({
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  }));
+});
+`;
+
+/** Runs a client script in a child process: input on its stdin, its stdout parsed as the result. */
+export function inChildProcess<T>(source: string, input: unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(JSON.parse(output) as T) : reject(new Error(`client process exited with ${code}`))));
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  /** mean of autocannon's per-second samples, warm-up excluded */
+  perSecond: number;
+  p50: number;
+  p99: number;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ruleSetNames } from '../rulesets/index.ts';
 import { codeProfiles } from '../domain/codes/index.ts';
 import { DEFAULT_FOOTPRINT } from '../domain/maritime/footprint.ts';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../domain/formats/zip.ts';
 
 export type LookupEngine = 'memory' | 'postgis';
 export type Mode = 'demo' | 'production';
@@ -31,7 +32,19 @@ export interface Config {
   formationFootprint: { bufferM: number; freshnessMs: number };
   /** CORS_ORIGINS: `*`, `none`, or comma-separated origins (https://map.example.org); default `*` in demo, none in production. */
   corsOrigins: CorsOrigins;
+  /** IMPORT_MAX_UPLOAD_MB, IMPORT_MAX_INFLATED_MB, IMPORT_MAX_ENTRIES, IMPORT_MAX_RATIO: what an import may be
+   * (defaults 100 MB uploaded, 512 MB inflated from a zip, 64 zip entries, 200× compression of a zip entry). */
+  importLimits: ImportLimits;
 }
+
+export interface ImportLimits extends ZipLimits {
+  /** bytes an upload may have, as sent */
+  uploadBytes: number;
+}
+
+const MB = 1024 * 1024;
+/** Uploads up to this size are read; larger ones get 413 before a byte is parsed. */
+export const DEFAULT_UPLOAD_BYTES = 100 * MB;
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -118,5 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       freshnessMs: positiveInteger('FORMATION_FRESHNESS_MINUTES', env.FORMATION_FRESHNESS_MINUTES, DEFAULT_FOOTPRINT.freshnessMs / 60_000) * 60_000,
     },
     corsOrigins: corsOrigins(env.CORS_ORIGINS, mode),
+    importLimits: {
+      uploadBytes: positiveInteger('IMPORT_MAX_UPLOAD_MB', env.IMPORT_MAX_UPLOAD_MB, DEFAULT_UPLOAD_BYTES / MB) * MB,
+      inflatedBytes: positiveInteger('IMPORT_MAX_INFLATED_MB', env.IMPORT_MAX_INFLATED_MB, DEFAULT_ZIP_LIMITS.inflatedBytes / MB) * MB,
+      entries: positiveInteger('IMPORT_MAX_ENTRIES', env.IMPORT_MAX_ENTRIES, DEFAULT_ZIP_LIMITS.entries),
+      ratio: positiveInteger('IMPORT_MAX_RATIO', env.IMPORT_MAX_RATIO, DEFAULT_ZIP_LIMITS.ratio),
+    },
   };
 }

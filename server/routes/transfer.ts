@@ -2,40 +2,26 @@
 // partition at any date and of a plan, as GeoJSON, zipped Shapefile, KML, CSV (WKT) or GeoPackage.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import type { Knex } from 'knex';
+import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { BinaryBody, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { AreaGeometry, featureCollectionOf } from '../schemas/geojson.ts';
 import { Plan } from '../schemas/plans.ts';
 import { DivisionCode, GridKind } from '../schemas/resources.ts';
-import type { Principal } from '../domain/access/roles.ts';
-import { INPUT_CRS, type InputCrs } from '../domain/crs/index.ts';
+import { INPUT_CRS } from '../domain/crs/index.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
-import { allowedTransitions } from '../domain/plans/status.ts';
-import {
-  BINARY_FORMATS,
-  MEDIA_TYPES,
-  TRANSFER_FORMATS,
-  formatOfMediaType,
-  readGridFile,
-  writeGridFile,
-  type FeatureFault,
-  type ImportOutcome,
-  type TransferFormat,
-  type TransferGrid,
-} from '../domain/formats/index.ts';
+import { BINARY_FORMATS, MEDIA_TYPES, TRANSFER_FORMATS, formatOfMediaType, writeGridFile, type TransferFormat, type TransferGrid } from '../domain/formats/index.ts';
 import { findDivision } from '../db/repositories/divisions.ts';
 import { listGrids } from '../db/repositories/grids.ts';
-import { insertPlanGrids, planGrids, type PlanGridInput, type PlanRecord } from '../db/repositories/plans.ts';
-import { editPlan, planEtag, visiblePlan } from '../workflow/plans.ts';
+import { planGrids } from '../db/repositories/plans.ts';
+import { ImportWorker } from '../jobs/imports.ts';
+import { importIntoPlan } from '../workflow/imports.ts';
+import { planEtag, visiblePlan } from '../workflow/plans.ts';
 import { authorize } from '../http/auth.ts';
 import { parseDate } from '../http/params.ts';
-import { ProblemError, invalidParameter, notFound } from '../http/problem.ts';
-import type { Config } from '../config/env.ts';
+import { invalidParameter, notFound } from '../http/problem.ts';
+import { assertDeclaredLength, spoolUpload, type SpooledUpload } from '../http/upload.ts';
 import type { RouteContext } from './context.ts';
-
-/** Uploads up to this size are read; larger ones get 413 before a byte is parsed. */
-export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
 
 const Format = Type.Union(TRANSFER_FORMATS.map((f) => Type.Literal(f)));
 const Crs = Type.Union(INPUT_CRS.map((c) => Type.Literal(c)), { description: 'coordinate system of the file; required for a shapefile without .prj' });
@@ -70,104 +56,6 @@ const ExportFile = mediaTypeResponse(
   ),
 );
 
-export interface ImportUpload {
-  bytes: Uint8Array;
-  format: TransferFormat;
-  /** what the caller said; null: the file's own (.prj, GeoJSON crs) or WGS84 */
-  crs: InputCrs | null;
-  /** drop Z values (heights) with a note instead of rejecting the features that have them */
-  dropZ: boolean;
-  /** the GeoPackage feature table to import (its table_name); null: the only one */
-  layer: string | null;
-}
-
-export interface ImportResult {
-  imported: number;
-  features: Array<{ index: number; planGridId: string; code: string | null; name: string; notes: string[] }>;
-  skipped: FeatureFault[];
-  plan: PlanRecord & { allowedTransitions: string[] };
-}
-
-/**
- * Whether a read file can be imported at all: a 422 naming every rejected feature, or saying the file is empty.
- * `rejected` may add faults found against the plan (division codes) to the file's own.
- */
-export function assertImportable(outcome: ImportOutcome, rejected: FeatureFault[] = outcome.rejected): void {
-  if (rejected.length) {
-    const sorted = [...rejected].sort((a, b) => a.index - b.index);
-    const total = outcome.grids.length + outcome.rejected.length;
-    throw new ProblemError(422, 'import-rejected', 'Features rejected', `${rejected.length} of ${total} feature(s) cannot be imported; nothing was imported`, sorted.map(({ pointer, message }) => ({ pointer, message })));
-  }
-  if (outcome.grids.length === 0) throw new ProblemError(422, 'empty-import', 'Nothing to import', 'the file holds no features', [{ pointer: 'body', message: 'no features' }]);
-}
-
-/**
- * Reads a grid file and adds every feature to a draft plan in one edit (If-Match, revalidation, audit), or nothing
- * when any feature is rejected (422 naming each). Shared by the API and `npm run import`.
- */
-export async function importIntoPlan(
-  knex: Knex,
-  principal: Principal,
-  planId: string,
-  ifMatch: string | undefined,
-  upload: ImportUpload,
-  config?: Config,
-  onProgress?: (done: number, total: number) => void,
-): Promise<ImportResult> {
-  const target = await visiblePlan(knex, principal, planId);
-  const outcome = await readGridFile(upload.bytes, upload.format, upload.crs, { dropZ: upload.dropZ, layer: upload.layer });
-  const township = divisionPrefix(target.townshipCode, 'township');
-  const rejected = [...outcome.rejected];
-  const records: Array<{ index: number; notes: string[]; grid: PlanGridInput }> = [];
-  for (const g of outcome.grids) {
-    const notes = [...g.notes];
-    const divisionCode = g.divisionCode ?? target.townshipCode;
-    if (!divisionCode.startsWith(township)) {
-      rejected.push({ index: g.index, pointer: `/features/${g.index}/properties/divisionCode`, message: `${divisionCode} is not in township ${target.townshipCode}` });
-      continue;
-    }
-    if (!g.divisionCode) notes.push(`no division code: placed under the township ${target.townshipCode}`);
-    const name = g.name ?? g.code ?? `导入网格 ${g.index + 1}`;
-    if (!g.name) notes.push(`no name: named "${name}"`);
-    if (g.households === null) notes.push('no households: counted from the stored household points inside the grid');
-    const kind = g.kind ?? (target.scope === 'maritime' ? 'maritime' : 'comprehensive');
-    records.push({
-      index: g.index,
-      notes,
-      grid: {
-        code: g.code,
-        name,
-        kind,
-        subkind: g.subkind,
-        divisionCode,
-        parentCode: g.parentCode,
-        households: g.households,
-        population: g.population,
-        managingUnits: [],
-        staff: [],
-        geometry: g.geometry,
-      },
-    });
-  }
-  assertImportable(outcome, rejected);
-
-  let ids: string[] = [];
-  const plan = await editPlan(knex, principal, planId, ifMatch, 'grid.import', async (trx, current) => {
-    ids = [];
-    for (const [i, record] of records.entries()) {
-      ids.push(...(await insertPlanGrids(trx, current.id, [record.grid])));
-      onProgress?.(i + 1, records.length);
-    }
-    return { imported: ids.length, format: upload.format, crs: upload.crs, layer: upload.layer, skipped: outcome.ignored.length };
-  }, config);
-  return {
-    imported: ids.length,
-    features: records.map((r, i) => ({ index: r.index, planGridId: ids[i], code: r.grid.code ?? null, name: r.grid.name, notes: r.notes })),
-    skipped: outcome.ignored,
-    plan: { ...plan, allowedTransitions: allowedTransitions(plan.status) },
-  };
-}
-
 const toTransfer = (p: Omit<TransferGrid, 'geometry'>, geometry: TransferGrid['geometry']): TransferGrid => ({
   code: p.code,
   name: p.name,
@@ -191,14 +79,18 @@ async function sendFile(reply: FastifyReply, grids: TransferGrid[], format: Tran
 
 export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
   const openReads = config.mode === 'demo';
-  // Uploads reach the route as bytes: the readers decide what they are (encapsulated to this plugin).
+  const limits = config.importLimits;
+  // Uploads reach the route as the request stream, unread: the handler decides who may import before a byte of
+  // the body is read, and the readers what the file is (encapsulated to this plugin).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser([...Object.values(MEDIA_TYPES).flat(), 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([...Object.values(MEDIA_TYPES).flat(), 'application/octet-stream'], (_request, payload, done) => done(null, payload));
+  // One thread reads the imports of this service (unzip, parse), started by the first.
+  const worker = new ImportWorker();
+  app.addHook('onClose', () => worker.close());
 
   app.post(
     '/v1/plans/:id/import',
     {
-      bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['plans'],
         summary: 'Import grids from a file, or one layer of a GeoPackage (layer=), into a draft plan (all or nothing)',
@@ -210,7 +102,10 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
           'Attributes read: code, name/名称, households/户数, population, kind, subkind, divisionCode. ' +
           'Any rejected feature (non-polygon, unclosed ring, projected coordinates, 3D coordinates, bad attribute) → 422 naming each, nothing written. ' +
           'Grids are 2D: a Z other than 0 rejects its feature unless dropZ=true, which drops Z values with a note per feature (a Z of 0 is dropped with the note anyway). ' +
-          `Uploads over ${IMPORT_BODY_LIMIT / 1024 / 1024} MB → 413.`,
+          'Who may edit the plan, and If-Match, are checked before the body is read (401/403/404/409/412/428 whatever the body). ' +
+          `Limits (413 or 422 problem+json the moment one is passed, naming it and the zip entry): uploads over ${limits.uploadBytes / 1024 / 1024} MB → 413; ` +
+          `a zip inflating to more than ${limits.inflatedBytes / 1024 / 1024} MB → 413; a zip of more than ${limits.entries} entries, an entry inflating to more than ${limits.ratio} times its compressed size, ` +
+          'or an entry inflating to more or less than its header declares → 422.',
         params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         querystring: Type.Object(
@@ -226,13 +121,22 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       },
     },
     async (request, reply) => {
-      const format = request.query.format ?? formatOfMediaType(request.headers['content-type']);
-      if (!format) throw invalidParameter('format', `say the format (${TRANSFER_FORMATS.join(', ')}) or send a Content-Type that names it`);
-      const bytes = request.body;
-      if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new ProblemError(400, 'empty-body', 'Empty body', 'send the file as the request body', [{ pointer: 'body', message: 'empty' }]);
-      const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], { bytes, format, crs: request.query.crs ?? null, dropZ: request.query.dropZ ?? false, layer: request.query.layer ?? null }, config);
-      reply.header('etag', planEtag(result.plan));
-      return result;
+      const spooled: SpooledUpload[] = [];
+      const receive = async () => {
+        const format = request.query.format ?? formatOfMediaType(request.headers['content-type']);
+        if (!format) throw invalidParameter('format', `say the format (${TRANSFER_FORMATS.join(', ')}) or send a Content-Type that names it`);
+        assertDeclaredLength(request.headers['content-length'], limits.uploadBytes);
+        const upload = await spoolUpload(request.body as Readable, limits.uploadBytes);
+        spooled.push(upload);
+        return { source: { path: upload.path }, format, crs: request.query.crs ?? null, dropZ: request.query.dropZ ?? false, layer: request.query.layer ?? null };
+      };
+      try {
+        const result = await importIntoPlan(knex, request.principal, request.params.id, request.headers['if-match'], receive, { config, read: worker.read });
+        reply.header('etag', planEtag(result.plan));
+        return result;
+      } finally {
+        await Promise.all(spooled.map((upload) => upload.remove()));
+      }
     },
   );
 

@@ -59,15 +59,18 @@ function parseIfMatch(ifMatch: string | undefined, plan: PlanRecord): number {
   return Number(match[2]);
 }
 
+const stale = (plan: Pick<PlanRecord, 'id'>, currentVersion: number) =>
+  new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${currentVersion}); reload and retry`, [
+    { pointer: 'If-Match', message: 'stale' },
+  ]);
+
 /** Takes the plan's next version inside `trx`, or answers 412 when someone else took it first. */
 async function claimOrStale(trx: Knex.Transaction, plan: PlanRecord, expected: number): Promise<void> {
   try {
     await claimVersion(trx, plan.id, expected);
   } catch (error) {
     if (!(error instanceof StalePlan)) throw error;
-    throw new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${error.currentVersion}); reload and retry`, [
-      { pointer: 'If-Match', message: 'stale' },
-    ]);
+    throw stale(plan, error.currentVersion);
   }
 }
 
@@ -112,6 +115,24 @@ export async function planReport(knex: Knex, plan: PlanRecord, stage: 'draft' | 
   });
 }
 
+/**
+ * The plan as the principal may edit it now, before any work on the edit is done: 401/403/404 for who may not,
+ * 428 without If-Match, 409 unless it is a draft or returned, 412 when If-Match names an older version. The edit
+ * itself claims the version again, in its transaction.
+ */
+export async function editablePlan(knex: Knex, principal: Principal, id: string, ifMatch: string | undefined): Promise<{ plan: PlanRecord; expected: number }> {
+  const plan = await visiblePlan(knex, principal, id);
+  if (!may(principal, 'plan:edit', { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime' })) throw forbidden(principal, `edit plans of ${plan.townshipCode}`);
+  const expected = parseIfMatch(ifMatch, plan);
+  if (!isEditable(plan.status)) {
+    throw new ProblemError(409, 'plan-not-editable', 'Plan is not editable', `plan ${id} is ${plan.status}; only draft and returned plans can be edited`, [
+      { pointer: 'status', message: `allowed transitions: ${allowedTransitions(plan.status).join(', ') || 'none'}` },
+    ]);
+  }
+  if (expected !== plan.version) throw stale(plan, plan.version);
+  return { plan, expected };
+}
+
 /** Runs an edit of a draft: scope, If-Match and status checks, the change, a new version, a new report, an audit entry. */
 export async function editPlan(
   knex: Knex,
@@ -122,14 +143,7 @@ export async function editPlan(
   change: (trx: Knex.Transaction, plan: PlanRecord) => Promise<unknown>,
   config?: Config,
 ): Promise<PlanRecord> {
-  const plan = await visiblePlan(knex, principal, id);
-  if (!may(principal, 'plan:edit', { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime' })) throw forbidden(principal, `edit plans of ${plan.townshipCode}`);
-  const expected = parseIfMatch(ifMatch, plan);
-  if (!isEditable(plan.status)) {
-    throw new ProblemError(409, 'plan-not-editable', 'Plan is not editable', `plan ${id} is ${plan.status}; only draft and returned plans can be edited`, [
-      { pointer: 'status', message: `allowed transitions: ${allowedTransitions(plan.status).join(', ') || 'none'}` },
-    ]);
-  }
+  const { plan, expected } = await editablePlan(knex, principal, id, ifMatch);
   await knex.transaction(async (trx) => {
     await claimOrStale(trx, plan, expected);
     const after = await change(trx, plan);

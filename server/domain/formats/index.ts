@@ -1,5 +1,6 @@
-// Grid files in and out: bytes ⇄ grids for GeoJSON, zipped Shapefile, KML, CSV (WKT) and GeoPackage. Pure: no HTTP,
-// no store.
+// Grid files in and out: bytes ⇄ grids for GeoJSON, zipped Shapefile, KML, CSV (WKT) and GeoPackage. No HTTP, no
+// store; an uploaded file may be read from its path.
+import { readFile } from 'node:fs/promises';
 import type { InputCrs } from '../crs/index.ts';
 import { readCsv, writeCsv } from './csv.ts';
 import { readGeoJson, writeGeoJson } from './geojson.ts';
@@ -8,9 +9,10 @@ import { toImportedGrids } from './grids.ts';
 import { readKml, writeKml } from './kml.ts';
 import { readShapefileZip, writeShapefileZip } from './shapefile.ts';
 import { FormatError, type FeatureFault, type HeightOptions, type ImportOutcome, type TransferFormat, type TransferGrid } from './types.ts';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip.ts';
 
 export * from './types.ts';
-export { isUnsafeZipPath, MAX_UNZIPPED_BYTES } from './shapefile.ts';
+export { DEFAULT_ZIP_LIMITS, isUnsafeZipPath, type ZipLimits } from './zip.ts';
 export { CGCS2000_PRJ, crsOfPrj } from './prj.ts';
 
 /** Media types per format: the first is what exports send, all are accepted on import. */
@@ -42,7 +44,12 @@ export interface ReadOptions {
   dropZ?: boolean;
   /** the GeoPackage feature table to read (its table_name); null: the only one. Other formats have no layers. */
   layer?: string | null;
+  /** what a zipped shapefile may hold (entries, inflated size, compression ratio) */
+  limits?: ZipLimits;
 }
+
+/** A grid file: its bytes, or the path of a file holding them (a zip is then read from the disk, never whole). */
+export type GridFileSource = Uint8Array | { path: string };
 
 /**
  * Reads a grid file into WGS84 grids with a report per feature. `crs` is what the caller said (null: not said);
@@ -50,11 +57,22 @@ export interface ReadOptions {
  * than 0) reject their feature unless `dropZ` says to drop them. `layer` picks a GeoPackage's feature table.
  * @example await readGridFile(bytes, 'geojson', 'gcj02') // { grids: [...], rejected: [], ignored: [] }
  */
-export async function readGridFile(bytes: Uint8Array, format: TransferFormat, crs: InputCrs | null, { dropZ = false, layer = null }: ReadOptions = {}): Promise<ImportOutcome> {
+export async function readGridFile(
+  source: GridFileSource,
+  format: TransferFormat,
+  crs: InputCrs | null,
+  { dropZ = false, layer = null, limits = DEFAULT_ZIP_LIMITS }: ReadOptions = {},
+): Promise<ImportOutcome> {
   if (layer !== null && format !== 'geopackage') {
     throw new FormatError('invalid-parameter', `only a GeoPackage has layers, and this file is ${format}; layer= (npm run import: --layer) names a GeoPackage's feature table`, 400, 'layer');
   }
   const heights: HeightOptions = { dropZ };
+  if (format === 'shapefile') {
+    const { collection, crs: used, notes, removedZ } = await readShapefileZip(source instanceof Uint8Array ? source : source.path, crs, limits);
+    const outcome = toImportedGrids(collection, used, [], { ...heights, removedZ });
+    return { ...outcome, grids: outcome.grids.map((g) => ({ ...g, notes: [...notes, ...g.notes] })) };
+  }
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(await readFile(source.path));
   switch (format) {
     case 'geojson': {
       const { collection, crs: declared } = readGeoJson(bytes);
@@ -71,11 +89,6 @@ export async function readGridFile(bytes: Uint8Array, format: TransferFormat, cr
     case 'geopackage': {
       const { collection, crs: used, rejected } = await readGeoPackage(bytes, crs, layer);
       return withUnreadable(toImportedGrids(collection, used, [], heights), rejected);
-    }
-    case 'shapefile': {
-      const { collection, crs: used, notes, removedZ } = await readShapefileZip(bytes, crs);
-      const outcome = toImportedGrids(collection, used, [], { ...heights, removedZ });
-      return { ...outcome, grids: outcome.grids.map((g) => ({ ...g, notes: [...notes, ...g.notes] })) };
     }
   }
 }

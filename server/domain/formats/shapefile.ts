@@ -1,37 +1,15 @@
-// ESRI Shapefile in a zip. Reading: fflate unzips (refusing unsafe paths and oversized content before inflating),
+// ESRI Shapefile in a zip. Reading: the layer's files are inflated as streams within the import limits (zip.ts),
 // the `shapefile` package parses .shp/.dbf, the .prj and .cpg say CRS and encoding. Writing is done here: the
 // spec is short and the npm writers get it wrong for us (exterior rings left counter-clockwise, multi-part
 // records mis-sized, DBF text written as Latin-1), so Chinese names and holes would not survive a round trip.
 import { rewind } from '@turf/turf';
-import { unzipSync, zipSync, type UnzipFileInfo } from 'fflate';
+import { zipSync } from 'fflate';
 import { read as readShapefile } from 'shapefile';
 import type { FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { InputCrs } from '../crs/index.ts';
 import { CGCS2000_PRJ, crsOfPrj } from './prj.ts';
 import { FormatError, type TransferGrid, type ZRange } from './types.ts';
-
-/** Uncompressed content a zip may hold; more is a zip bomb or not a grid layer. */
-export const MAX_UNZIPPED_BYTES = 512 * 1024 * 1024;
-
-/** A path that would leave the folder it is extracted into (zip-slip), or an absolute one. */
-export const isUnsafeZipPath = (name: string) => /(^|[\\/])\.\.([\\/]|$)/.test(name) || /^([\\/]|[a-zA-Z]:)/.test(name);
-
-function unzip(bytes: Uint8Array): Record<string, Uint8Array> {
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new FormatError('not-a-zip', 'a shapefile upload must be a zip of .shp, .shx, .dbf, .prj (and .cpg)');
-  let total = 0;
-  const filter = (file: UnzipFileInfo) => {
-    if (isUnsafeZipPath(file.name)) throw new FormatError('unsafe-zip-entry', `the zip entry "${file.name}" points outside the archive (zip-slip); nothing was imported`, 400, file.name);
-    total += file.originalSize;
-    if (total > MAX_UNZIPPED_BYTES) throw new FormatError('payload-too-large', `the zip unpacks to more than ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB`, 413);
-    return !file.name.startsWith('__MACOSX/') && !file.name.endsWith('/');
-  };
-  try {
-    return unzipSync(bytes, { filter });
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    throw new FormatError('not-a-zip', `the body is not a readable zip: ${(error as Error).message}`);
-  }
-}
+import { readZipEntries, type ZipLimits } from './zip.ts';
 
 /** The 0x.. shape types of the spec; of the polygon ones, PolygonZ carries heights and PolygonM measures. */
 const SHAPE_TYPES: Record<number, string> = { 0: 'Null', 1: 'Point', 3: 'PolyLine', 5: 'Polygon', 8: 'MultiPoint', 11: 'PointZ', 13: 'PolyLineZ', 15: 'PolygonZ', 18: 'MultiPointZ', 21: 'PointM', 23: 'PolyLineM', 25: 'PolygonM', 28: 'MultiPointM', 31: 'MultiPatch' };
@@ -74,22 +52,25 @@ function encodingOf(cpg: Uint8Array | undefined): string {
   return encoding;
 }
 
+/** The files of a layer the reader uses; the others (.shx, .sbn, metadata) are listed but never inflated. */
+const LAYER_FILE = /\.(shp|dbf|prj|cpg)$/i;
+
 /**
- * Reads a zipped shapefile. Without a .prj the caller must say the CRS (`crs`), with one an explicit GCJ-02 or BD-09
+ * Reads a zipped shapefile (a file's path, or its bytes) within `limits`. Without a .prj the caller must say the CRS (`crs`), with one an explicit GCJ-02 or BD-09
  * still applies (those data sets are stored with a WGS84 .prj). A .dbf without .cpg is read as UTF-8.
  */
 export async function readShapefileZip(
-  bytes: Uint8Array,
+  zip: string | Uint8Array,
   explicitCrs: InputCrs | null,
+  limits: ZipLimits,
 ): Promise<{ collection: FeatureCollection<Geometry | null>; crs: InputCrs; notes: string[]; removedZ: Array<ZRange | null> }> {
-  const files = unzip(bytes);
-  const names = Object.keys(files);
+  const { names, files } = await readZipEntries(zip, limits, (name) => LAYER_FILE.test(name));
   const shps = names.filter((n) => /\.shp$/i.test(n));
   if (shps.length === 0) throw new FormatError('not-a-shapefile', `the zip holds no .shp (found: ${names.slice(0, 10).join(', ') || 'nothing'})`);
   if (shps.length > 1) throw new FormatError('not-a-shapefile', `the zip holds ${shps.length} layers (${shps.join(', ')}); upload one layer per zip`);
   const base = shps[0].slice(0, -4).toLowerCase();
-  const sibling = (ext: string) => files[names.find((n) => n.toLowerCase() === `${base}.${ext}`) ?? ''];
-  const [shp, dbf, prj, cpg] = [files[shps[0]], sibling('dbf'), sibling('prj'), sibling('cpg')];
+  const sibling = (ext: string) => files.get(names.find((n) => n.toLowerCase() === `${base}.${ext}`) ?? '');
+  const [shp, dbf, prj, cpg] = [files.get(shps[0])!, sibling('dbf'), sibling('prj'), sibling('cpg')];
   if (!dbf) throw new FormatError('not-a-shapefile', `${shps[0]} comes without its .dbf`);
   if (shp.length < 100 || new DataView(shp.buffer, shp.byteOffset).getInt32(0) !== 9994) throw new FormatError('not-a-shapefile', `${shps[0]} is not an ESRI shapefile`);
   const shapeType = new DataView(shp.buffer, shp.byteOffset).getInt32(32, true);
