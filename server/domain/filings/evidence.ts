@@ -43,7 +43,7 @@ export function brokenLink(filings: readonly ChainFiling[]): Located | null {
   const verdict = verifyChain([...filings]);
   if (verdict.ok) return null;
   const broken = filings[verdict.checked];
-  return { chainSeq: broken.chainSeq, divergence: { number: broken.number, field: 'snapshot', reason: verdict.reason } };
+  return { chainSeq: broken.chainSeq, divergence: { number: broken.number, field: verdict.field, reason: `filing ${broken.number}: ${verdict.reason}` } };
 }
 
 /** True when the stored geometry is a footprint derived from the formation's vessels, not the one filed. */
