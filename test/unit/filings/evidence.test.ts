@@ -96,12 +96,12 @@ describe('tamper evidence for what the registry serves', () => {
   });
 
   it.each([
-    ['geometry', (v: FiledGridVersion) => (v.geometry = square(0.0001))],
-    ['name', (v: FiledGridVersion) => (v.name = '别的名字')],
-    ['households', (v: FiledGridVersion) => (v.households += 1)],
-    ['population', (v: FiledGridVersion) => (v.population = 0)],
-    ['divisionCode', (v: FiledGridVersion) => (v.divisionCode = '330903996002')],
-    ['parentCode', (v: FiledGridVersion) => (v.parentCode = codeIn(A, 2))],
+    ['geometry', (v: FiledGridVersion): void => { v.geometry = square(0.0001); }],
+    ['name', (v: FiledGridVersion): void => { v.name = '别的名字'; }],
+    ['households', (v: FiledGridVersion): void => { v.households += 1; }],
+    ['population', (v: FiledGridVersion): void => { v.population = 0; }],
+    ['divisionCode', (v: FiledGridVersion): void => { v.divisionCode = '330903996002'; }],
+    ['parentCode', (v: FiledGridVersion): void => { v.parentCode = codeIn(A, 2); }],
   ] as const)('names the filing and grid whose %s was edited: the first filing the version is in force after', (field, edit) => {
     const { r, a1 } = registry();
     edit(r.version(codeIn(A, 1), 1));
@@ -115,10 +115,10 @@ describe('tamper evidence for what the registry serves', () => {
   });
 
   it.each([
-    ['approvedBy', (f: ChainFiling) => (f.approvedBy = '别人')],
-    ['filedBy', (f: ChainFiling) => (f.filedBy = '别人')],
-    ['filedAt', (f: ChainFiling) => (f.filedAt = '2026-03-01T02:59:00.000Z')],
-    ['trigger', (f: ChainFiling) => (f.trigger = 'initial')],
+    ['approvedBy', (f: ChainFiling): void => { f.approvedBy = '别人'; }],
+    ['filedBy', (f: ChainFiling): void => { f.filedBy = '别人'; }],
+    ['filedAt', (f: ChainFiling): void => { f.filedAt = '2026-03-01T02:59:00.000Z'; }],
+    ['trigger', (f: ChainFiling): void => { f.trigger = 'initial'; }],
   ] as const)("names a filing whose %s was rewritten", (field, edit) => {
     const { r, b1 } = registry();
     edit(r.filings[1]);
