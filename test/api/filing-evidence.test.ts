@@ -210,6 +210,17 @@ describe.each(BACKENDS)('filing tamper evidence on %s', (backend) => {
     );
   });
 
+  it('documents the head and the published-head parameters of verify in OpenAPI', async () => {
+    const spec = (await call('GET', '/openapi.json')).json();
+    const head = spec.paths['/v1/filings/head'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(head.properties).sort()).toEqual(['chainSeq', 'filedAt', 'number', 'sha256']);
+    const verifyOp = spec.paths['/v1/filings/verify'].get;
+    expect(verifyOp.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['number', 'sha256']);
+    expect(Object.keys(verifyOp.responses['200'].content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['ok', 'checked', 'head', 'brokenAt', 'grid', 'field', 'reason']),
+    );
+  });
+
   it('refuses a published head without its sha256, or a malformed one, as 400 naming the parameter', async () => {
     const alone = await call('GET', `/v1/filings/verify?number=${published.number}`);
     expect(alone.statusCode).toBe(400);

@@ -65,8 +65,8 @@ export function servedDivergence(filings: readonly ChainFiling[], versions: read
       const closed = groupSeq(v.closedBy);
       return opened !== undefined && opened <= filing.chainSeq && (closed === undefined || closed > filing.chainSeq);
     });
-    const stored = filing.snapshot as FilingSnapshot;
-    const filedGeometry = new Map((stored.grids ?? []).map((g) => [`${g.code}@${g.version}`, g.geometry]));
+    const stored = storedSnapshot(filing.snapshot);
+    const filedGeometry = new Map(stored.grids.map((g) => [`${g.code}@${g.version}`, g.geometry]));
     const served = filingSnapshot(
       filing,
       inForce.map((v) => (derivedFootprint(v) ? { ...v, geometry: filedGeometry.get(`${v.code}@${v.version}`) ?? v.geometry } : v)),
@@ -80,15 +80,23 @@ export function servedDivergence(filings: readonly ChainFiling[], versions: read
   return null;
 }
 
+/** A stored snapshot as read: an edited one (the link check names it) may hold anything, and must not break verify. */
+function storedSnapshot(snapshot: unknown): Partial<FilingFacts> & { grids: SnapshotGrid[] } {
+  if (typeof snapshot !== 'object' || snapshot === null) return { grids: [] };
+  const grids = (snapshot as { grids?: unknown }).grids;
+  const objects = Array.isArray(grids) ? grids.filter((g): g is SnapshotGrid => typeof g === 'object' && g !== null) : [];
+  return { ...(snapshot as Partial<FilingFacts>), grids: objects };
+}
+
 /** The first field in which the served snapshot differs from the stored one (whose hash the chain has confirmed). */
-export function describeDivergence(stored: FilingSnapshot, served: FilingSnapshot): Divergence {
+function describeDivergence(stored: Partial<FilingFacts> & { grids: SnapshotGrid[] }, served: FilingSnapshot): Divergence {
   const number = served.number;
   for (const field of FILING_FACT_FIELDS) {
     if (canonicalJson(stored[field]) !== canonicalJson(served[field])) {
       return { number, field, reason: `filing ${number}: ${field} is ${JSON.stringify(served[field])}, filed as ${JSON.stringify(stored[field])}` };
     }
   }
-  const storedGrids = new Map((stored.grids ?? []).map((g) => [g.code, g]));
+  const storedGrids = new Map(stored.grids.map((g) => [g.code, g]));
   const servedGrids = new Map<string, SnapshotGrid>();
   for (const g of served.grids) {
     if (servedGrids.has(g.code)) {

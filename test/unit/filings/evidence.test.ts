@@ -209,6 +209,12 @@ describe('tamper evidence for what the registry serves', () => {
     r.filings[0].snapshot = { ...(r.filings[0].snapshot as object), filedBy: '别人' };
     expect(r.verdict()).toMatchObject({ brokenAt: a1, field: 'snapshot' });
 
+    for (const junk of [null, 'x', { grids: 'x' }]) {
+      const edited = registry();
+      edited.r.filings[2].snapshot = junk;
+      expect(edited.r.verdict()).toMatchObject({ ok: false, brokenAt: a2, field: 'snapshot' });
+    }
+
     const middle = registry();
     middle.r.filings.splice(1, 1);
     expect(middle.r.verdict()).toMatchObject({ brokenAt: a2, field: 'previousSha256', checked: 1 });
