@@ -298,6 +298,11 @@ export async function filingChainHead(knex: Knex): Promise<ChainHead | null> {
  * accounts for, then the published head if one is given.
  */
 export async function verifyFilingChain(knex: Knex, published?: PublishedHead): Promise<ChainVerdict> {
+  // One snapshot of the database for all reads: a filing landing in between would show as grid rows of an unknown filing.
+  return knex.transaction((trx) => verifyWithin(trx, published), { isolationLevel: 'repeatable read' });
+}
+
+async function verifyWithin(knex: Knex.Transaction, published?: PublishedHead): Promise<ChainVerdict> {
   const filings = await chainFilings(knex);
   const chainNumbers = new Set(filings.map((f) => f.number));
   const groups = new Map<string, ChainFiling[]>();
