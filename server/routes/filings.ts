@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Filing } from '../schemas/plans.ts';
+import { ChainHead, ChainVerdict, Filing, PublishedHead } from '../schemas/plans.ts';
 import { GridCode, Problem } from '../schemas/resources.ts';
 import { Paging, ProblemResponses } from '../schemas/common.ts';
-import { listFilings, verifyFilingChain } from '../db/repositories/filings.ts';
+import { filingChainHead, listFilings, verifyFilingChain } from '../db/repositories/filings.ts';
 import { gridHistory } from '../db/repositories/grids.ts';
 import { authorize } from '../http/auth.ts';
-import { notFound } from '../http/problem.ts';
+import { invalidParameter, notFound } from '../http/problem.ts';
 import type { RouteContext } from './context.ts';
 
 export const filingRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
@@ -30,20 +30,42 @@ export const filingRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   );
 
   app.get(
-    '/v1/filings/verify',
+    '/v1/filings/head',
     {
       schema: {
         tags: ['filings'],
-        summary: 'Verify the hash chain of all filing records',
-        response: {
-          200: Type.Object({ ok: Type.Boolean(), checked: Type.Integer(), brokenAt: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }),
-          401: Problem,
-        },
+        summary: 'The head of the filing chain: the newest filing, its chain position and SHA-256 (printed on receipts and public notices)',
+        response: { 200: ChainHead, 404: Problem, 401: Problem },
       },
     },
     async (request) => {
       authorize(request, 'registry:read', {}, openReads);
-      return verifyFilingChain(knex);
+      const head = await filingChainHead(knex);
+      if (!head) throw notFound('filing chain head', '(no filing yet)');
+      return head;
+    },
+  );
+
+  app.get(
+    '/v1/filings/verify',
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'Verify the filing chain against what the registry serves; name the first divergence',
+        description:
+          "Recomputes each filing's SHA-256 from its row (number, township, scope, filedAt, approvedBy, filedBy, trigger) and the grid " +
+          'versions in force right after it (code, version, name, kind, subkind, division, parent, households, population, geometry, ' +
+          'validity dates), checks the stored chain links, and with `sha256` (and `number`) of a head published earlier checks the ' +
+          'chain still contains it. Grid staff and managing units are not covered.',
+        querystring: PublishedHead,
+        response: { 200: ChainVerdict, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      authorize(request, 'registry:read', {}, openReads);
+      const { sha256, number } = request.query;
+      if (number !== undefined && sha256 === undefined) throw invalidParameter('sha256', 'a published head is checked by its sha256; give it with number');
+      return verifyFilingChain(knex, sha256 === undefined ? undefined : { sha256, ...(number === undefined ? {} : { number }) });
     },
   );
 

@@ -8,6 +8,7 @@ import type { AreaGeometry } from '../schemas/geojson.ts';
 import { IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { divisionChain, findDivisionWithGeometry } from '../db/repositories/divisions.ts';
 import { findGrid, listGrids, type GridFeature } from '../db/repositories/grids.ts';
+import { filingChainHead } from '../db/repositories/filings.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
 import { assembleGridNotice, DivisionNotice, GridNotice, noticeDivision } from '../domain/notice/content.ts';
 import { gridMapExtent, renderGridMap, renderOverviewMap } from '../domain/notice/map.ts';
@@ -63,7 +64,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       const grid = await findGrid(knex, request.params.code, at, { includePhones: true });
       if (!grid) throw notFound('grid', request.params.code + (at ? ` on ${at}` : ''));
       const divisions = divisionCache(knex);
-      const notice = assembleGridNotice(grid, await divisions.chain(grid.properties.divisionCode), config.noticeHotline);
+      const notice = assembleGridNotice(grid, await divisions.chain(grid.properties.divisionCode), config.noticeHotline, await filingChainHead(knex));
       if (request.query.f !== 'html') return notice;
       const nearby = await listGrids(knex, { bbox: gridMapExtent(grid.geometry), at, micro: false, ...ALL }, { includePhones: false });
       const neighbours = nearby.features.filter((g) => g.id !== grid.id).map(shape);
@@ -93,9 +94,10 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       }
       const divisions = divisionCache(knex);
       const { features } = await listGrids(knex, { divisionPrefix: divisionPrefix(division.code, division.level), at, micro: false, ...ALL }, { includePhones: true });
+      const chainHead = await filingChainHead(knex);
       const notices: GridNotice[] = [];
-      for (const grid of features) notices.push(assembleGridNotice(grid, await divisions.chain(grid.properties.divisionCode), config.noticeHotline));
-      const body: DivisionNotice = { division: noticeDivision(await divisions.chain(division.code)), at: at ?? null, hotline: config.noticeHotline, notices };
+      for (const grid of features) notices.push(assembleGridNotice(grid, await divisions.chain(grid.properties.divisionCode), config.noticeHotline, chainHead));
+      const body: DivisionNotice = { division: noticeDivision(await divisions.chain(division.code)), at: at ?? null, hotline: config.noticeHotline, chainHead, notices };
       if (request.query.f !== 'html') return body;
       const maps = new Map<string, string>();
       for (const grid of features) {

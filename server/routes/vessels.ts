@@ -5,7 +5,7 @@ import { NewMembership, NewVessel, Vessel, VesselList } from '../schemas/maritim
 import { Problem } from '../schemas/resources.ts';
 import { Paging, pageLinks } from '../schemas/common.ts';
 import { addMembership, findMembershipGrid, findVessel, insertVessel, listVessels } from '../db/repositories/vessels.ts';
-import { chinaDate } from '../db/repositories/filings.ts';
+import { chinaDate } from '../domain/filings/snapshot.ts';
 import { validateMmsi, validateRegisteredName } from '../domain/maritime/identity.ts';
 import { may } from '../domain/access/roles.ts';
 import { authorize } from '../http/auth.ts';

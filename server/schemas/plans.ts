@@ -78,8 +78,44 @@ export const Filing = Type.Object({
   previousSha256: Type.Union([Type.String(), Type.Null()]),
 });
 
-/** What filing a plan did to the grid codes: kept by continuity, newly allocated, retired for good. */
+export const FilingNumber = Type.String({ pattern: '^BA[0-9]{4}-[0-9]{5,}$', description: 'filing number, BA<year>-<sequence>' });
+export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, lowercase hex' });
+
+/** The newest filing of the chain: published (on receipts and public notices) so that removing it can be shown. */
+export const ChainHead = Type.Object(
+  {
+    number: Type.String(),
+    chainSeq: Type.Integer({ description: 'position in the chain, 1 for the first filing' }),
+    sha256: Type.String({ description: "the filing's snapshotSha256; every earlier filing is chained into it" }),
+    filedAt: Type.String(),
+  },
+  { description: 'the newest filing of the hash chain' },
+);
+export type ChainHead = Static<typeof ChainHead>;
+
+/** A head published before, to check the chain still reaches it: its sha256, and its number when known. */
+export const PublishedHead = Type.Object(
+  { sha256: Type.Optional(Sha256), number: Type.Optional(FilingNumber) },
+  { additionalProperties: false },
+);
+export type PublishedHead = { sha256: string; number?: string };
+
+export const ChainVerdict = Type.Object({
+  ok: Type.Boolean(),
+  checked: Type.Integer({ description: 'filings verified before the first divergence (all of them when ok)' }),
+  head: Type.Union([ChainHead, Type.Null()], { description: 'the chain head verified (null: no filing yet)' }),
+  brokenAt: Type.Optional(Type.String({ description: 'the filing the first divergence concerns' })),
+  grid: Type.Optional(Type.String({ description: 'the grid code, for a divergence in a grid' })),
+  field: Type.Optional(Type.String({ description: 'what diverges: a filing column (filedAt, approvedBy, …) or a grid attribute (geometry, name, households, …)' })),
+  reason: Type.Optional(Type.String()),
+});
+export type ChainVerdict = Static<typeof ChainVerdict>;
+
+/** What filing a plan did to the grid codes: kept by continuity, newly allocated, retired for good; and the new head. */
 export const FilingOutcome = Type.Intersect([
   Filing,
-  Type.Object({ codes: Type.Object({ kept: Type.Array(Type.String()), allocated: Type.Array(Type.String()), retired: Type.Array(Type.String()) }) }),
+  Type.Object({
+    codes: Type.Object({ kept: Type.Array(Type.String()), allocated: Type.Array(Type.String()), retired: Type.Array(Type.String()) }),
+    head: ChainHead,
+  }),
 ]);

@@ -135,7 +135,11 @@ describe.each(BACKENDS)('concurrent filing on %s', (backend) => {
       expect(filings[i].previousSha256).toBe(filings[i - 1].snapshotSha256);
       expect(filings[i].filedAt >= filings[i - 1].filedAt).toBe(true);
     }
-    expect((await call('GET', '/v1/filings/verify')).json()).toEqual({ ok: true, checked: filings.length });
+    const last = filings[filings.length - 1];
+    const head = { number: last.number, chainSeq: filings.length, sha256: last.snapshotSha256, filedAt: last.filedAt };
+    expect((await call('GET', '/v1/filings/verify')).json()).toEqual({ ok: true, checked: filings.length, head });
+    // The receipt of whichever filing landed last printed the head the chain now ends at.
+    expect([a.json().filing.head, b.json().filing.head]).toContainEqual(head);
     expect(await codesOf(TOWNSHIPS.east)).toEqual([...b.json().filing.codes.allocated].sort());
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDownAll, migrateToLatest, openDatabase, type Database } from '../../server/db/database.ts';
 import { seedZhoushanDemo } from '../../db/seeds/zhoushan.ts';
+import { migrationSource } from '../../db/migrations/index.ts';
 import { BACKENDS, createScratchDatabase } from '../support/service.ts';
 
 const TABLES = [
@@ -53,6 +54,47 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
     const before = await count();
     expect(await seedZhoushanDemo(db.knex, () => {})).toEqual({ skipped: true });
     expect(await count()).toBe(before);
+  });
+
+  it('records, for versions closed before 011, the filing that closed them: the successor version\'s, or the one at retirement', async () => {
+    const knex = db.knex;
+    await knex.migrate.down({ migrationSource, name: '011_grid_closed_by' });
+    const township = '330903995000';
+    const village = '330903995001';
+    const square = JSON.stringify({ type: 'Polygon', coordinates: [[[122.9, 30.3], [122.91, 30.3], [122.91, 30.31], [122.9, 30.31], [122.9, 30.3]]] });
+    await knex.raw(
+      `INSERT INTO divisions (code, name, level, parent_code, synthetic, geom) VALUES
+       (?, '迁移街道', 'township', '330903000000', true, ST_Multi(ST_GeomFromGeoJSON(?))), (?, '迁移村', 'village', ?, true, ST_Multi(ST_GeomFromGeoJSON(?)))`,
+      [township, square, village, township, square],
+    );
+    // Two filings of the township on one day: the second reshapes X and retires Y.
+    const [first, second] = [new Date('2026-05-01T01:00:00Z'), new Date('2026-05-01T02:00:00Z')];
+    const seq = Number((await knex('filings').max({ n: 'chain_seq' }))[0].n ?? 0);
+    for (const [i, filedAt] of [first, second].entries()) {
+      await knex('filings').insert({
+        number: `BA2026-9000${i + 1}`, chain_seq: seq + i + 1, township_code: township, scope: 'land', filed_at: filedAt, filed_by: 'test', trigger: 'other',
+        snapshot: '{}', snapshot_sha256: 'x', previous_sha256: null,
+      });
+    }
+    const [x, y] = [`${village}001`, `${village}002`];
+    await knex('grid_codes').insert([x, y].map((code) => ({ code, division_code: village, kind: 'comprehensive' })));
+    await knex('grid_codes').where({ code: y }).update({ status: 'retired', retired_at: second });
+    const version = (code: string, v: number, filing: string, validTo: string | null) =>
+      knex.raw(
+        `INSERT INTO grids (code, version, name, kind, division_code, valid_from, valid_to, filing_number, geom) VALUES (?, ?, 'g', 'comprehensive', ?, '2026-05-01', ?, ?, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))`,
+        [code, v, village, validTo, filing, square],
+      );
+    await version(x, 1, 'BA2026-90001', '2026-05-01');
+    await version(x, 2, 'BA2026-90002', null);
+    await version(y, 1, 'BA2026-90001', '2026-05-01');
+
+    await migrateToLatest(knex);
+    const closedBy = await knex('grids').select('code', 'version', 'closed_by').whereIn('code', [x, y]).orderBy(['code', 'version']);
+    expect(closedBy).toEqual([
+      { code: x, version: 1, closed_by: 'BA2026-90002' },
+      { code: x, version: 2, closed_by: null },
+      { code: y, version: 1, closed_by: 'BA2026-90002' },
+    ]);
   });
 });
 

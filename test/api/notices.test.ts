@@ -62,6 +62,20 @@ describe.each(BACKENDS)('public notices on %s', (backend) => {
     expect(html.match(/<g class="context"[^>]*>(.*?)<\/g>/s)?.[1]).toContain('<path');
   });
 
+  it('carries the filing chain head on every notice, JSON and HTML, as GET /v1/filings/head publishes it', async () => {
+    const head = (await get('/v1/filings/head')).json();
+    expect(head).toEqual({ number: expect.stringMatching(/^BA\d{4}-\d{5}$/), chainSeq: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), filedAt: expect.any(String) });
+    expect((await get(`/v1/grids/${grid.code}/notice`)).json().chainHead).toEqual(head);
+    const division = (await get(`/v1/divisions/${TOWNSHIP}/notice`)).json();
+    expect(division.chainHead).toEqual(head);
+    expect(division.notices.every((n: { chainHead: unknown }) => JSON.stringify(n.chainHead) === JSON.stringify(head))).toBe(true);
+    for (const url of [`/v1/grids/${grid.code}/notice?f=html`, `/v1/divisions/${TOWNSHIP}/notice?f=html`]) {
+      const footers = (await get(url)).body.match(/<footer>.*?<\/footer>/gs) ?? [];
+      expect(footers.length).toBeGreaterThan(0);
+      for (const footer of footers) expect(footer).toMatch(new RegExp(`${head.number}.*${head.sha256}`, 's'));
+    }
+  });
+
   it('prints the township as one document: an overview, then one page per grid', async () => {
     const res = await get(`/v1/divisions/${TOWNSHIP}/notice?f=html`);
     expect(res.statusCode).toBe(200);

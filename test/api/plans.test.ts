@@ -149,6 +149,9 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
     const filing = filed.json().filing;
     expect(filing.number).toMatch(/^BA\d{4}-\d{5}$/);
     expect(filing.previousSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The receipt prints the chain head this filing made, as GET /v1/filings/head answers it now.
+    expect(filing.head).toEqual({ number: filing.number, chainSeq: expect.any(Number), sha256: filing.snapshotSha256, filedAt: filing.filedAt });
+    expect((await call('GET', '/v1/filings/head')).json()).toEqual(filing.head);
     etag = filed.headers.etag as string;
 
     const registry = (await call('GET', `/v1/grids?division=${TOWNSHIP}`)).json();
@@ -267,7 +270,9 @@ describe.each(BACKENDS)('plans and filing on %s', (backend) => {
     const filings = (await call('GET', '/v1/filings')).json().filings;
     const ours = filings.filter((f: { townshipCode: string }) => f.townshipCode === TOWNSHIP);
     expect(ours).toHaveLength(2);
-    expect((await call('GET', '/v1/filings/verify')).json()).toEqual({ ok: true, checked: filings.length });
+    const last = filings[filings.length - 1];
+    const head = { number: last.number, chainSeq: filings.length, sha256: last.snapshotSha256, filedAt: last.filedAt };
+    expect((await call('GET', '/v1/filings/verify')).json()).toEqual({ ok: true, checked: filings.length, head });
     const second = filings.indexOf(ours[1]);
     expect(filings[second].previousSha256).toBe(filings[second - 1].snapshotSha256);
     await service.db.knex.raw(`UPDATE filings SET snapshot = jsonb_set(snapshot, '{filedBy}', '"someone else"') WHERE number = ?`, [ours[0].number]);

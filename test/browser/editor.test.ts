@@ -286,6 +286,10 @@ describe('editor in the browser', () => {
     await page.selectOption('#role-switch', 'demo-registrar');
     await page.click('#plan-file');
     await expect.poll(() => page.getAttribute('#plan-status', 'data-status'), { timeout: 60_000 }).toBe('filed');
+    // The receipt names the filing and the chain head it made, to be kept for verifying the chain later.
+    const head = (await rig.service.app.inject({ method: 'GET', url: '/v1/filings/head', headers: { authorization: 'Bearer demo-registrar' } })).json();
+    await expect.poll(() => page.textContent('#plan-panel .message.info')).toContain(head.sha256);
+    expect(await page.textContent('#plan-panel .message.info')).toContain(head.number);
 
     const added = [...(await filedCodes())].filter((code) => !before.has(code));
     const mergedCodes = [...pair!, ...other!].map((g) => g.properties.code);

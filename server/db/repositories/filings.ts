@@ -4,9 +4,12 @@ import type { Knex } from 'knex';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { allocateGridCodes, type CodeProfile } from '../../domain/codes/index.ts';
 import { matchPredecessors } from '../../domain/codes/continuity.ts';
-import { snapshotHash, verifyChain, type ChainVerdict } from '../../domain/filings/chain.ts';
+import { snapshotHash } from '../../domain/filings/chain.ts';
+import { chinaDate, filingSnapshot, type FilingSnapshot, type SnapshotGrid } from '../../domain/filings/snapshot.ts';
+import { brokenLink, chainVerdict, servedDivergence, unrecordedVersion, type ChainFiling, type FiledGridVersion, type Located } from '../../domain/filings/evidence.ts';
 import { significantDigits } from '../../domain/codes/division.ts';
 import type { GridKind, StaffMember } from '../../schemas/resources.ts';
+import type { ChainHead, ChainVerdict, PublishedHead } from '../../schemas/plans.ts';
 import type { GridAttributes } from '../../domain/grids/attributes.ts';
 import * as turf from '@turf/turf';
 
@@ -45,6 +48,8 @@ export interface FilingRecord {
   snapshotSha256: string;
   previousSha256: string | null;
   codes: { kept: string[]; allocated: string[]; retired: string[] };
+  /** The chain head this filing made. */
+  head: ChainHead;
 }
 
 // One lock for the whole chain: filings are rare, and the chain needs a total order.
@@ -65,11 +70,6 @@ export class PartitionChanged extends Error {
 export async function latestFilingNumber(knex: Knex, townshipCode: string, scope: FilingRequest['scope']): Promise<string | null> {
   const row = await knex('filings').select('number').where({ township_code: townshipCode, scope }).orderBy('chain_seq', 'desc').first();
   return row?.number ?? null;
-}
-
-/** The calendar date in China (UTC+8) on which a filing takes effect. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 function scopeFilter(scope: FilingRequest['scope']) {
@@ -100,19 +100,21 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
   const keptOld = new Set(keptCode.values());
   const retired = old.filter((g) => !keptOld.has(g.code)).map((g) => g.code);
 
+  const number = await nextFilingNumber(trx, request.filedAt);
+  // Each closed version names the filing that closed it: verify rebuilds from it what was in force after each filing.
+  const closing = { valid_to: validFrom, closed_by: number };
   for (const [index, grid] of request.grids.entries()) {
     const code = codes[index];
     const predecessor = old.find((g) => g.code === code);
     if (predecessor && (await unchanged(trx, predecessor.id, grid))) continue;
-    if (predecessor) await trx('grids').where({ id: predecessor.id }).update({ valid_to: validFrom });
+    if (predecessor) await trx('grids').where({ id: predecessor.id }).update(closing);
     await insertGridVersion(trx, grid, code, (predecessor?.version ?? 0) + 1, validFrom);
   }
   if (retired.length) {
-    await trx('grids').whereIn('code', retired).whereNull('valid_to').update({ valid_to: validFrom });
+    await trx('grids').whereIn('code', retired).whereNull('valid_to').update(closing);
     await trx('grid_codes').whereIn('code', retired).update({ status: 'retired', retired_at: request.filedAt });
   }
 
-  const number = await nextFilingNumber(trx, request.filedAt);
   for (const l of match.lineage) {
     if (l.kind === 'new' || l.kind === 'retired') continue;
     for (const from of l.from) {
@@ -123,13 +125,14 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
   }
   await trx('grids').whereNull('filing_number').where('valid_from', validFrom).where('division_code', 'like', `${prefix}%`).update({ filing_number: number });
 
-  const snapshot = await partitionSnapshot(trx, prefix, request.scope, number, request);
+  const snapshot = await partitionSnapshot(trx, prefix, number, request);
   const previous = await trx('filings').select('snapshot_sha256', 'chain_seq').orderBy('chain_seq', 'desc').first();
   const previousSha256: string | null = previous?.snapshot_sha256 ?? null;
   const snapshotSha256 = snapshotHash(snapshot, previousSha256);
+  const chainSeq = Number(previous?.chain_seq ?? 0) + 1;
   await trx('filings').insert({
     number,
-    chain_seq: Number(previous?.chain_seq ?? 0) + 1,
+    chain_seq: chainSeq,
     plan_id: request.planId,
     township_code: request.townshipCode,
     scope: request.scope,
@@ -155,6 +158,7 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
     snapshotSha256,
     previousSha256,
     codes: { kept: [...keptCode.values()], allocated, retired },
+    head: { number, chainSeq, sha256: snapshotSha256, filedAt: request.filedAt.toISOString() },
   };
 }
 
@@ -227,25 +231,22 @@ async function nextFilingNumber(trx: Knex.Transaction, filedAt: Date): Promise<s
   return `BA${year}-${String(Number(count) + 1).padStart(5, '0')}`;
 }
 
-/** The canonical content a filing's hash covers: the record's facts and the partition in force after it. */
-async function partitionSnapshot(trx: Knex.Transaction, prefix: string, scope: FilingRequest['scope'], number: string, request: DatedRequest) {
-  const grids = await trx('grids')
-    .select('code', 'version', 'name', 'kind', 'subkind', 'division_code as divisionCode', 'parent_code as parentCode', 'households', 'population', trx.raw('ST_AsGeoJSON(geom, 7)::json as geometry'))
+/** The content a filing's hash covers: the record's facts and the partition in force after it. */
+async function partitionSnapshot(trx: Knex.Transaction, prefix: string, number: string, request: DatedRequest): Promise<FilingSnapshot> {
+  const grids: SnapshotGrid[] = await trx('grids')
+    .select(SNAPSHOT_COLUMNS(trx))
     .whereNull('valid_to')
     .where('division_code', 'like', `${prefix}%`)
-    .where(scopeFilter(scope))
-    .orderBy('code');
-  return {
-    number,
-    townshipCode: request.townshipCode,
-    scope,
-    filedAt: request.filedAt.toISOString(),
-    approvedBy: request.approvedBy,
-    filedBy: request.filedBy,
-    trigger: request.trigger,
-    grids,
-  };
+    .where(scopeFilter(request.scope));
+  const { townshipCode, scope, approvedBy, filedBy, trigger } = request;
+  return filingSnapshot({ number, townshipCode, scope, filedAt: request.filedAt.toISOString(), approvedBy, filedBy, trigger }, grids);
 }
+
+/** A grid version's columns as a snapshot records them, geometry at 7 decimals (about 1 cm). */
+const SNAPSHOT_COLUMNS = (knex: Knex) => [
+  'code', 'version', 'name', 'kind', 'subkind', 'division_code as divisionCode', 'parent_code as parentCode', 'households', 'population',
+  knex.raw('ST_AsGeoJSON(geom, 7)::json as geometry'),
+];
 
 export async function listFilings(knex: Knex, filter: { townshipPrefix?: string; limit: number; offset: number }) {
   const query = knex('filings')
@@ -266,7 +267,69 @@ export async function listFilings(knex: Knex, filter: { townshipPrefix?: string;
   }));
 }
 
-export async function verifyFilingChain(knex: Knex): Promise<ChainVerdict> {
-  const rows = await knex('filings').select('number', 'snapshot', 'snapshot_sha256', 'previous_sha256').orderBy('chain_seq');
-  return verifyChain(rows.map((r) => ({ number: r.number, snapshot: r.snapshot, snapshotSha256: r.snapshot_sha256, previousSha256: r.previous_sha256 })));
+/** Every filing in chain order, as stored. */
+async function chainFilings(knex: Knex): Promise<ChainFiling[]> {
+  const rows = await knex('filings')
+    .select('number', 'chain_seq', 'township_code', 'scope', 'filed_at', 'approved_by', 'filed_by', 'trigger', 'snapshot', 'snapshot_sha256', 'previous_sha256')
+    .orderBy('chain_seq');
+  return rows.map((r) => ({
+    number: r.number,
+    chainSeq: Number(r.chain_seq),
+    townshipCode: r.township_code,
+    scope: r.scope,
+    filedAt: new Date(r.filed_at).toISOString(),
+    approvedBy: r.approved_by,
+    filedBy: r.filed_by,
+    trigger: r.trigger,
+    snapshot: r.snapshot,
+    snapshotSha256: r.snapshot_sha256,
+    previousSha256: r.previous_sha256,
+  }));
+}
+
+export async function filingChainHead(knex: Knex): Promise<ChainHead | null> {
+  const row = await knex('filings').select('number', 'chain_seq', 'snapshot_sha256', 'filed_at').orderBy('chain_seq', 'desc').first();
+  return row ? { number: row.number, chainSeq: Number(row.chain_seq), sha256: row.snapshot_sha256, filedAt: new Date(row.filed_at).toISOString() } : null;
+}
+
+/**
+ * Verifies the chain against what the registry serves: the stored links, then per township and scope (one read of
+ * the grid versions its filings created) each filing's hash recomputed from the rows, then versions no filing
+ * accounts for, then the published head if one is given.
+ */
+export async function verifyFilingChain(knex: Knex, published?: PublishedHead): Promise<ChainVerdict> {
+  // One snapshot of the database for all reads: a filing landing in between would show as grid rows of an unknown filing.
+  return knex.transaction((trx) => verifyWithin(trx, published), { isolationLevel: 'repeatable read' });
+}
+
+async function verifyWithin(knex: Knex.Transaction, published?: PublishedHead): Promise<ChainVerdict> {
+  const filings = await chainFilings(knex);
+  const chainNumbers = new Set(filings.map((f) => f.number));
+  const groups = new Map<string, ChainFiling[]>();
+  for (const f of filings) {
+    const key = `${f.townshipCode}|${f.scope}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const located: Array<Located | null> = [brokenLink(filings)];
+  for (const group of groups.values()) {
+    const rows = await knex('grids')
+      .select(SNAPSHOT_COLUMNS(knex))
+      .select('filing_number', 'closed_by', 'valid_from', 'valid_to', 'footprint_at')
+      .whereIn('filing_number', group.map((f) => f.number));
+    const versions: FiledGridVersion[] = rows.map((r) => ({
+      ...r,
+      filingNumber: r.filing_number,
+      closedBy: r.closed_by,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      footprintAt: r.footprint_at === null ? null : new Date(r.footprint_at).toISOString(),
+    }));
+    located.push(servedDivergence(group, versions, chainNumbers));
+  }
+  const unrecorded = await knex('grids')
+    .select('code', 'version', 'filing_number as filingNumber', 'closed_by as closedBy')
+    .whereNull('filing_number')
+    .orWhereNotIn('filing_number', knex('filings').select('number'))
+    .orWhere((q) => q.whereNotNull('closed_by').whereNotIn('closed_by', knex('filings').select('number')));
+  return chainVerdict(filings, located, unrecordedVersion(unrecorded, chainNumbers), published);
 }

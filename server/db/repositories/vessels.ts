@@ -7,7 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Backend } from '../database.ts';
 import type { MemberPosition } from '../../domain/maritime/footprint.ts';
 import { FOOTPRINT_CHANNEL } from '../../events/footprints.ts';
-import { chinaDate } from './filings.ts';
+import { chinaDate } from '../../domain/filings/snapshot.ts';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { PositionReport } from '../../domain/maritime/positions.ts';
 import type { FormationState, LatestPosition, VesselRef, ZoneState } from '../../domain/maritime/alerts.ts';

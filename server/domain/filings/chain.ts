@@ -23,17 +23,20 @@ export interface ChainLink {
   previousSha256: string | null;
 }
 
-export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; brokenAt: string; reason: string };
+/** A broken link names the stored field that fails: the pointer to the predecessor, or the snapshot's content. */
+export type ChainVerdict =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenAt: string; field: 'previousSha256' | 'snapshot'; reason: string };
 
 /** Verifies links in filing order: every hash matches its content and points at its predecessor. */
 export function verifyChain(links: ChainLink[]): ChainVerdict {
   let previous: string | null = null;
   for (const [i, link] of links.entries()) {
     if (link.previousSha256 !== previous) {
-      return { ok: false, checked: i, brokenAt: link.number, reason: 'previousSha256 does not match the preceding filing' };
+      return { ok: false, checked: i, brokenAt: link.number, field: 'previousSha256', reason: 'previousSha256 does not match the preceding filing (a filing before it was removed or rewritten)' };
     }
     if (snapshotHash(link.snapshot, link.previousSha256) !== link.snapshotSha256) {
-      return { ok: false, checked: i, brokenAt: link.number, reason: 'snapshot content does not match its SHA-256' };
+      return { ok: false, checked: i, brokenAt: link.number, field: 'snapshot', reason: 'snapshot content does not match its SHA-256' };
     }
     previous = link.snapshotSha256;
   }

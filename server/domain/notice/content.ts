@@ -4,6 +4,7 @@ import { area, feature } from '@turf/turf';
 import { Type, type Static } from 'typebox';
 import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit } from '../../schemas/resources.ts';
 import { AreaGeometry } from '../../schemas/geojson.ts';
+import { ChainHead } from '../../schemas/plans.ts';
 
 export const NoticeStaff = Type.Object({
   role: Type.Union([Type.Literal('leader'), Type.Literal('worker'), Type.Literal('info_officer')]),
@@ -19,6 +20,9 @@ export const NoticeDivision = Type.Object({
   }),
 });
 
+/** Printed on every notice so that a filing removed later shows against it (GET /v1/filings/verify?sha256=&number=). */
+const NoticeChainHead = Type.Union([ChainHead, Type.Null()], { description: 'the head of the filing chain when the notice was produced (null: nothing filed)' });
+
 export const GridNotice = Type.Object({
   code: GridCode,
   name: Type.String(),
@@ -32,6 +36,7 @@ export const GridNotice = Type.Object({
   managingUnits: Type.Array(ManagingUnit),
   hotline: Type.String({ description: 'supervision hotline (监督举报电话), NOTICE_HOTLINE' }),
   validFrom: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  chainHead: NoticeChainHead,
   geometry: AreaGeometry,
 });
 export type GridNotice = Static<typeof GridNotice>;
@@ -40,6 +45,7 @@ export const DivisionNotice = Type.Object({
   division: NoticeDivision,
   at: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   hotline: Type.String(),
+  chainHead: NoticeChainHead,
   notices: Type.Array(GridNotice),
 });
 export type DivisionNotice = Static<typeof DivisionNotice>;
@@ -58,9 +64,10 @@ export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision>
 
 /**
  * The notice of a filed grid. `chain` is the grid's division and its ancestors, nearest first; staff come
- * leader first, then workers, then information officers, each with the phone the registry holds.
+ * leader first, then workers, then information officers, each with the phone the registry holds. `chainHead` is
+ * the filing chain's head as the notice is produced.
  */
-export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: string): GridNotice {
+export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: string, chainHead: ChainHead | null): GridNotice {
   const p = grid.properties;
   if (p.code === null) throw new Error('a public notice needs a filed grid with a code');
   const staff = [...p.staff]
@@ -79,6 +86,7 @@ export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: 
     managingUnits: p.managingUnits,
     hotline,
     validFrom: p.validFrom,
+    chainHead,
     geometry: grid.geometry,
   };
 }

@@ -1,5 +1,6 @@
 // Printable public notices: one A4 page per grid, Chinese first with English labels. Self-contained HTML (inline SVG
 // map, system CJK fonts, no scripts) so a township office can print it offline and nothing is fetched from elsewhere.
+import type { ChainHead } from '../../schemas/plans.ts';
 import type { DivisionNotice, GridNotice } from './content.ts';
 import { escapeHtml as e } from './escape.ts';
 import { shortGridLabel } from './map.ts';
@@ -37,6 +38,8 @@ td.phone { font-variant-numeric: tabular-nums; white-space: nowrap }
 .hotline strong { font-size: 18pt; color: #c62828; margin-left: 2mm }
 .empty { padding: 10mm 0; font-size: 13pt }
 footer { margin-top: 3mm; color: #666; font-size: 8.5pt }
+footer .chain-head { margin-top: 1mm }
+footer code { font-size: 7.5pt; word-break: break-all }
 @media screen {
   body { background: #ddd }
   .notice-page { background: #fff; width: 210mm; min-height: 297mm; padding: 15mm; margin: 8mm auto; box-shadow: 0 1px 4px rgba(0,0,0,.3) }
@@ -55,9 +58,15 @@ function document(title: string, body: string): string {
 /** 舟山市 普陀区 沈家门街道 …: the chain from the top down. */
 const place = (notice: Pick<GridNotice, 'division'>) => [...notice.division.chain].reverse().map((d) => d.name).join(' ');
 
-const footer = (validFrom: string | null) => `<footer>依据《舟山市网格化服务管理条例》第二十二条公示 · Public notice under Art. 22 of the Zhoushan Regulations on Grid-based Service Management${
+const footer = (validFrom: string | null, head: ChainHead | null) => `<footer>依据《舟山市网格化服务管理条例》第二十二条公示 · Public notice under Art. 22 of the Zhoushan Regulations on Grid-based Service Management${
   validFrom ? ` · 自 ${e(validFrom)} 起施行 In force since ${e(validFrom)}` : ''
-}</footer>`;
+}${chainHeadLine(head)}</footer>`;
+
+/** The filing chain's head, in full: whoever holds the paper can later check the chain still reaches it. */
+const chainHeadLine = (head: ChainHead | null) =>
+  head
+    ? `<div class="chain-head">备案链头 <span class="en">Filing chain head</span>: ${e(head.number)} · 第 ${head.chainSeq} 号 <span class="en">sequence ${head.chainSeq}</span> · ${e(head.filedAt)} · SHA-256 <code>${e(head.sha256)}</code></div>`
+    : '';
 
 const hotline = (number: string) =>
   `<div class="hotline">监督举报电话 <span class="en">Supervision hotline</span><strong>${e(number)}</strong></div>`;
@@ -81,7 +90,7 @@ function gridSection(notice: GridNotice, map: string): string {
 <h2>网格化服务管理人员 <small>Grid staff and contacts</small></h2>
 <table class="staff"><tr><th>职务 <small>Role</small></th><th>姓名 <small>Name</small></th><th>联系电话 <small>Phone</small></th></tr>${staffRows}</table>
 ${hotline(notice.hotline)}
-${footer(notice.validFrom)}
+${footer(notice.validFrom, notice.chainHead)}
 </section>`;
 }
 
@@ -112,7 +121,7 @@ export function renderDivisionNoticeDocument(notice: DivisionNotice, overviewMap
 <div class="map">${overviewMap}</div>
 ${list}
 ${hotline(notice.hotline)}
-${footer(null)}
+${footer(null, notice.chainHead)}
 </section>`;
   const pages = notice.notices.map((n) => gridSection(n, maps.get(n.code) ?? ''));
   return document(`网格公示 ${name}`, overview + pages.join(''));

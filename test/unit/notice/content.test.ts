@@ -31,8 +31,10 @@ const properties: Grid = {
 // About 1 km × 1 km at 30° N.
 const geometry = { type: 'Polygon' as const, coordinates: [[[122, 30], [122.0103861, 30], [122.0103861, 30.0089932], [122, 30.0089932], [122, 30]]] };
 
+const chainHead = { number: 'BA2026-00004', chainSeq: 5, sha256: 'e7ee33d56ca0dded98f96fbf6ffa5bb98522ee0b0ba59e0c9f1be6f5a2f9ec3a', filedAt: '2026-03-02T05:00:00.000Z' };
+
 describe('assembleGridNotice', () => {
-  const notice = assembleGridNotice({ properties, geometry }, chain, '12345');
+  const notice = assembleGridNotice({ properties, geometry }, chain, '12345', chainHead);
 
   it('lists the leader first, then workers, keeping phones and marking missing ones', () => {
     expect(notice.staff).toEqual([
@@ -56,7 +58,7 @@ describe('assembleGridNotice', () => {
   });
 
   it('refuses a grid without a code (not filed)', () => {
-    expect(() => assembleGridNotice({ properties: { ...properties, code: null }, geometry }, chain, '12345')).toThrow(/code/);
+    expect(() => assembleGridNotice({ properties: { ...properties, code: null }, geometry }, chain, '12345', chainHead)).toThrow(/code/);
   });
 
   it('prints an A4 page with escaped text, the map, the place from the top down and the hotline', () => {
@@ -70,8 +72,18 @@ describe('assembleGridNotice', () => {
     expect(html.match(/<section class="notice-page/g)).toHaveLength(1);
   });
 
+  it('prints the filing chain head in full in the footer, and nothing while nothing is filed', () => {
+    expect(notice.chainHead).toEqual(chainHead);
+    const html = renderGridNoticePage(notice, '<svg></svg>');
+    expect(html).toMatch(/<footer>.*备案链头.*BA2026-00004.*sequence 5.*2026-03-02T05:00:00\.000Z.*e7ee33d56ca0dded98f96fbf6ffa5bb98522ee0b0ba59e0c9f1be6f5a2f9ec3a.*<\/footer>/s);
+    const unfiled = renderGridNoticePage({ ...notice, chainHead: null }, '<svg></svg>');
+    expect(unfiled).not.toContain('备案链头');
+    const division = renderDivisionNoticeDocument({ division: notice.division, at: null, hotline: '12345', chainHead, notices: [notice] }, '<svg></svg>', new Map());
+    expect(division.match(/备案链头/g)).toHaveLength(2);
+  });
+
   it('says so when a division has no filed grids', () => {
-    const html = renderDivisionNoticeDocument({ division: notice.division, at: '2020-01-01', hotline: '12345', notices: [] }, '<svg></svg>', new Map());
+    const html = renderDivisionNoticeDocument({ division: notice.division, at: '2020-01-01', hotline: '12345', chainHead, notices: [] }, '<svg></svg>', new Map());
     expect(html).toContain('尚无已备案网格');
     expect(html).toContain('No filed grids in this division on 2020-01-01');
     expect(html.match(/<section class="notice-page/g)).toHaveLength(1);

@@ -1,7 +1,7 @@
 // Typed client for the Wangge API. Shapes come from the server's TypeBox schemas (type-only imports), never restated here.
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { Static } from 'typebox';
-import type { Plan, PlanGridFeature, PlanGridInput } from '../../../server/schemas/plans.ts';
+import type { FilingOutcome, Plan, PlanGridFeature, PlanGridInput } from '../../../server/schemas/plans.ts';
 import type { Division, DivisionLevel, Grid, GridKind, Island, Problem, RuleReport } from '../../../server/schemas/resources.ts';
 import type { Alert, Vessel } from '../../../server/schemas/maritime.ts';
 import type { PlanTransition, PlanTrigger } from '../../../server/domain/plans/status.ts';
@@ -26,6 +26,8 @@ export type DivisionCollection = FeatureCollection<Polygon | MultiPolygon, Divis
 export type DensityCellCollection = FeatureCollection<Polygon, { households: number; cellSizeDegrees: number }>;
 export type IslandCollection = FeatureCollection<Polygon | MultiPolygon, Island>;
 export type PlanView = Static<typeof Plan>;
+/** The receipt of a filing: its number, hashes, code outcome and the chain head it made. */
+export type FilingReceipt = Static<typeof FilingOutcome>;
 export type PlanGrid = Omit<Static<typeof PlanGridFeature>, 'geometry'> & { geometry: Polygon | MultiPolygon };
 export type PlanGridBody = Static<typeof PlanGridInput>;
 /** A plan as last read, with the ETag every write must send back as If-Match. */
@@ -126,7 +128,10 @@ export const api = {
   deletePlanGrid: (id: string, etag: string, gridId: string) => send<PlanView>(`/v1/plans/${id}/grids/${gridId}`, { method: 'DELETE', ifMatch: etag }),
   mergePlanGrids: (id: string, etag: string, gridIds: string[]) => write(`/v1/plans/${id}/merge`, etag, { gridIds }),
   transition: (id: string, etag: string, transition: PlanTransition, body: { justifications?: Record<string, string>; comments?: { grid?: string; text: string }[] }) =>
-    write(`/v1/plans/${id}/${transition}`, etag, body).then((r) => ({ value: (r.value as unknown as { plan: PlanView }).plan, etag: r.etag })),
+    write(`/v1/plans/${id}/${transition}`, etag, body).then((r) => {
+      const { plan, filing } = r.value as unknown as { plan: PlanView; filing?: FilingReceipt };
+      return { value: plan, etag: r.etag, filing };
+    }),
   suggest: (body: { divisionCode: string; band: HouseholdBandInput }) =>
     request<{ jobId: string }>('/v1/suggest', { method: 'POST', body: JSON.stringify(body) }).then((r) => r.jobId),
   job: (id: string) => request<SuggestJob>(`/v1/jobs/${id}`),

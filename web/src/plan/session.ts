@@ -4,7 +4,7 @@
 import type { Geometry, LineString } from 'geojson';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { draftingScope, mayTake } from '../api/auth.ts';
-import { ApiError, api, type PlanGrid, type PlanGridBody, type PlanTransition, type PlanView, type Versioned } from '../api/client.ts';
+import { ApiError, api, type FilingReceipt, type PlanGrid, type PlanGridBody, type PlanTransition, type PlanView, type Versioned } from '../api/client.ts';
 import type { DraftEditor } from '../edit/draw.ts';
 import type { DraftProperties } from '../edit/state.ts';
 import { t } from '../i18n/index.ts';
@@ -203,7 +203,8 @@ export class PlanSession {
   }
 
   /** Runs one write (or the opening read), then reloads the plan's grids; a 412 reloads and offers to send the write again. */
-  private async step(work: Work, done?: string): Promise<void> {
+  /** Runs `work`, reloads the plan and shows `done` (a function: a message that depends on the answer). */
+  private async step(work: Work, done?: string | (() => string)): Promise<void> {
     const view = this.view;
     view.busy = true;
     view.message = null;
@@ -218,7 +219,8 @@ export class PlanSession {
         this.host.planChanged();
       }
       await this.reload(view.plan.value.id);
-      if (done) view.message = { kind: 'info', text: done };
+      const text = typeof done === 'function' ? done() : done;
+      if (text) view.message = { kind: 'info', text };
     } catch (error) {
       const stale = error instanceof ApiError && error.status === 412;
       view.message = stale ? { kind: 'error', text: t('plan.stale') } : failure(error);
@@ -335,8 +337,14 @@ export class PlanSession {
     }
     const body =
       step === 'submit' ? { justifications: Object.fromEntries([...view.justifications].filter(([, text]) => text.trim())) } : step === 'return' ? { comments } : {};
-    const done = step === 'file' ? t('plan.filed') : step === 'return' ? t('plan.returned', { count: comments.length }) : undefined;
-    await this.step(() => api.transition(this.current().value.id, this.current().etag, step, body), done);
+    let receipt: FilingReceipt | undefined;
+    const filed = () => (receipt ? t('plan.filed', { number: receipt.number, seq: receipt.head.chainSeq, sha256: receipt.head.sha256 }) : '');
+    const done = step === 'file' ? filed : step === 'return' ? t('plan.returned', { count: comments.length }) : undefined;
+    await this.step(async () => {
+      const result = await api.transition(this.current().value.id, this.current().etag, step, body);
+      receipt = result.filing;
+      return result;
+    }, done);
     if (step === 'file' && view.plan?.value.status === 'filed') await this.host.registryChanged();
     if (step === 'return' && view.plan?.value.status === 'returned') {
       view.comment.text = '';
