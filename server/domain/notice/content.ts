@@ -2,11 +2,12 @@
 // their contacts (the regulation requires them to be public), the managing units and the supervision hotline.
 import { area, feature } from '@turf/turf';
 import { Type, type Static } from 'typebox';
-import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit } from '../../schemas/resources.ts';
+import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit, StaffRole } from '../../schemas/resources.ts';
+import { byRole } from '../staff/roster.ts';
 import { AreaGeometry } from '../../schemas/geojson.ts';
 
 export const NoticeStaff = Type.Object({
-  role: Type.Union([Type.Literal('leader'), Type.Literal('worker'), Type.Literal('info_officer')]),
+  role: StaffRole,
   name: Type.String(),
   phone: Type.Union([Type.String(), Type.Null()]),
 });
@@ -49,8 +50,6 @@ export interface FiledGrid {
   geometry: AreaGeometry;
 }
 
-const ROLE_ORDER = { leader: 0, worker: 1, info_officer: 2 } as const;
-
 export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision> {
   const [own] = chain;
   return { code: own.code, name: own.name, chain: chain.map(({ code, name, level }) => ({ code, name, level })) };
@@ -58,13 +57,13 @@ export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision>
 
 /**
  * The notice of a filed grid. `chain` is the grid's division and its ancestors, nearest first; staff come
- * leader first, then workers, then information officers, each with the phone the registry holds.
+ * leader first, then full-time and part-time workers, instructors and micro-grid liaisons, each with the phone the registry holds.
  */
 export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: string): GridNotice {
   const p = grid.properties;
   if (p.code === null) throw new Error('a public notice needs a filed grid with a code');
   const staff = [...p.staff]
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+    .sort(byRole)
     .map((s) => ({ role: s.role, name: s.name, phone: s.phone ?? null }));
   return {
     code: p.code,
