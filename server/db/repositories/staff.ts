@@ -88,3 +88,11 @@ export async function replaceRoster(trx: Knex.Transaction, code: string, from: s
   }
   return { closed: closed.map(toAssignment), opened: members.map((m) => ({ ...m, gridCode: code })) };
 }
+
+/** The division and kind of the grids among `codes` that are in force now (a roster belongs to a grid in force). */
+export async function gridsInForce(knex: Knex, codes: string[]): Promise<Map<string, { divisionCode: string; kind: string }>> {
+  const rows: Array<{ code: string; division_code: string; kind: string }> = codes.length
+    ? await knex('grids').select('code', 'division_code', 'kind').whereIn('code', codes).whereNull('valid_to')
+    : [];
+  return new Map(rows.map((r) => [r.code, { divisionCode: r.division_code, kind: r.kind }]));
+}
