@@ -50,24 +50,29 @@ describe.each(BACKENDS)('grid staff on %s', (backend) => {
 
   it('files a plan that only changes a grid leader and shows the new leader in the registry and on the notice', async () => {
     const versionBefore = (await call('GET', `/v1/grids/${GRID}`, 'planner')).json().properties.version;
+    const neighbourBefore = (await call('GET', `/v1/grids/${others[0]}`, 'planner')).json().properties;
     const created = await call('POST', '/v1/plans', 'planner', { townshipCode: TOWNSHIP, trigger: 'other', triggerNote: '网格长调整', start: 'filed' });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
-    const grids = (await call('GET', `/v1/plans/${id}/grids`, 'planner')).json().features as Array<{ id: string; properties: Record<string, unknown> & { code: string; staff: Member[] }; geometry: unknown }>;
+    type PlanGrid = { id: string; properties: Record<string, unknown> & { code: string; staff: Member[]; managingUnits: unknown[] }; geometry: unknown };
+    const grids = (await call('GET', `/v1/plans/${id}/grids`, 'planner')).json().features as PlanGrid[];
+    let etag = created.headers.etag as string;
+    const edit = async (g: PlanGrid, changes: Record<string, unknown>) => {
+      const { code, name, kind, subkind, divisionCode, parentCode, households, population, managingUnits, staff } = g.properties;
+      const properties = { code, name, kind, subkind, divisionCode, parentCode, households, population, managingUnits, staff, ...changes };
+      const res = await call('PUT', `/v1/plans/${id}/grids/${g.id}`, 'planner', { type: 'Feature', properties, geometry: g.geometry }, etag);
+      expect(res.statusCode, res.body).toBe(200);
+      etag = res.headers.etag as string;
+      return res;
+    };
     const grid = grids.find((g) => g.properties.code === GRID)!;
     const before = grid.properties.staff.find((s) => s.role === 'leader')!;
-    const staff = grid.properties.staff.map((s) => (s.role === 'leader' ? { ...s, name: '新网格长', phone: '17000009999' } : s));
-    const { code, name, kind, subkind, divisionCode, parentCode, households, population, managingUnits } = grid.properties;
-    const edited = await call(
-      'PUT',
-      `/v1/plans/${id}/grids/${grid.id}`,
-      'planner',
-      { type: 'Feature', properties: { code, name, kind, subkind, divisionCode, parentCode, households, population, managingUnits, staff }, geometry: grid.geometry },
-      created.headers.etag as string,
-    );
-    expect(edited.statusCode, edited.body).toBe(200);
+    await edit(grid, { staff: grid.properties.staff.map((s) => (s.role === 'leader' ? { ...s, name: '新网格长', phone: '17000009999' } : s)) });
+    // A neighbour gets a new managing unit only: a new version of it, with its roster untouched.
+    const neighbour = grids.find((g) => g.properties.code === others[0])!;
+    const edited = await edit(neighbour, { managingUnits: [...neighbour.properties.managingUnits, { name: '沈家门街道综治中心', role: 'business' }] });
     const warnings = [...new Set(edited.json().report.findings.filter((f: { severity: string }) => f.severity === 'warning').map((f: { ruleId: string }) => f.ruleId))] as string[];
-    const submitted = await call('POST', `/v1/plans/${id}/submit`, 'planner', { justifications: Object.fromEntries(warnings.map((r) => [r, '已核实'])) }, edited.headers.etag as string);
+    const submitted = await call('POST', `/v1/plans/${id}/submit`, 'planner', { justifications: Object.fromEntries(warnings.map((r) => [r, '已核实'])) }, etag);
     expect(submitted.statusCode, submitted.body).toBe(200);
     const approved = await call('POST', `/v1/plans/${id}/approve`, 'reviewer', {}, submitted.headers.etag as string);
     expect(approved.statusCode, approved.body).toBe(200);
@@ -83,6 +88,10 @@ describe.each(BACKENDS)('grid staff on %s', (backend) => {
     // The grid's geometry did not change, so neither did its version; grids whose staff the plan left alone keep
     // their registered roster and its history untouched.
     expect(registry.properties.version).toBe(versionBefore);
+    const neighbourAfter = (await call('GET', `/v1/grids/${others[0]}`, 'planner')).json().properties;
+    expect(neighbourAfter.version).toBe(neighbourBefore.version + 1);
+    expect(neighbourAfter.managingUnits).toContainEqual({ name: '沈家门街道综治中心', role: 'business' });
+    expect(neighbourAfter.staff).toEqual(neighbourBefore.staff);
     expect((await history(others[0])).every((a) => a.validFrom === '2024-01-15' && a.validTo === null)).toBe(true);
   });
 
@@ -221,7 +230,6 @@ describe.each(BACKENDS)('grid staff on %s', (backend) => {
       [{ staff: [{ role: 'leader', name: '某人', phone: '12345' }] }, 400, '/staff/0/phone'],
       [{ validFrom: '2030-03-01', staff: [{ role: 'leader', name: '某人', validTo: '2030-02-01' }] }, 422, '/staff/0/validTo'],
       [{ validFrom: '2030-02-30', staff: [] }, 422, '/validFrom'],
-      [{ staff: [{ role: 'leader', name: '某人', fullTime: true }] }, 400, '/staff/0'],
     ];
     const before = await history(code);
     for (const [body, status, pointer] of cases) {
@@ -231,6 +239,16 @@ describe.each(BACKENDS)('grid staff on %s', (backend) => {
     }
     expect(await history(code)).toEqual(before);
     expect((await roster('330903001999999')).statusCode).toBe(404);
+  });
+
+  it('describes the staff routes in the OpenAPI document, the import as text/csv', async () => {
+    const spec = (await call('GET', '/openapi.json')).json();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/grids/{code}/staff', '/v1/grids/{code}/staff/history', '/v1/staff/import']));
+    expect(Object.keys(spec.paths['/v1/grids/{code}/staff'])).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(Object.keys(spec.paths['/v1/staff/import'].post.requestBody.content)).toEqual(['text/csv']);
+    expect(spec.paths['/v1/grids/{code}/staff'].put.requestBody.content['application/json'].schema.properties.staff.items.properties.role.enum).toEqual([
+      'leader', 'full_time', 'part_time', 'instructor', 'micro_liaison',
+    ]);
   });
 
   it.runIf(backend === 'postgresql')('imports with the CLI: a report on success, faults by row and column and exit 1 otherwise', async () => {
@@ -246,7 +264,7 @@ describe.each(BACKENDS)('grid staff on %s', (backend) => {
     };
     try {
       const code = others[4];
-      await writeFile(path.join(dir, 'good.csv'), `code,role,name,phone,from,to\n${code},网格指导员,命令行导入,13900000051,2024-10-01,\n`);
+      await writeFile(path.join(dir, 'good.csv'), `code,role,name,phone,from,to\n${code},网格指导员,命令行导入,13900000051,,\n`);
       const good = await cli(path.join(dir, 'good.csv'));
       expect(good.code, good.stderr).toBe(0);
       expect(JSON.parse(good.stdout)).toMatchObject({ grids: 1, assignments: 1, rows: [{ row: 2, role: 'instructor', status: 'imported' }] });
