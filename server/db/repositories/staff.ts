@@ -50,12 +50,14 @@ export async function rosterHistory(knex: Knex, code: string): Promise<CodedAssi
   return rows.map(toAssignment);
 }
 
+const lockRoster = (trx: Knex.Transaction, code: string) => trx('grid_codes').select('code').where({ code }).forUpdate();
+
 /**
  * A token that changes with every write to the grid's roster (for ETags). Taken under a row lock on the grid's code,
  * so two writers of the same roster queue instead of both passing the If-Match check.
  */
 export async function lockRosterVersion(trx: Knex.Transaction, code: string): Promise<string> {
-  await trx('grid_codes').select('code').where({ code }).forUpdate();
+  await lockRoster(trx, code);
   return rosterVersion(trx, code);
 }
 
@@ -78,6 +80,8 @@ export async function latestRosterStart(knex: Knex, code: string, today: string)
  * not begun yet ends on its first day, so it never takes effect but stays on record), and `members` are opened.
  */
 export async function replaceRoster(trx: Knex.Transaction, code: string, from: string, members: Assignment[]): Promise<{ closed: CodedAssignment[]; opened: CodedAssignment[] }> {
+  // Every writer of a roster holds its lock (filings too), so an If-Match check cannot miss a concurrent change.
+  await lockRoster(trx, code);
   const open = (q: Knex.QueryBuilder) => q.where('grid_code', code).andWhere((w) => w.whereNull('valid_to').orWhere('valid_to', '>', from));
   const closed: AssignmentRow[] = await open(trx('grid_staff')).select(COLUMNS).orderBy('id');
   await open(trx('grid_staff')).update({ valid_to: trx.raw('greatest(valid_from, ?::date)', [from]) });
