@@ -35,6 +35,7 @@ import { vesselRoutes } from './routes/vessels.ts';
 import { positionRoutes } from './routes/positions.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { staffRoutes } from './routes/staff.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -74,6 +75,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'tiles', description: 'Vector tiles (MVT) and TileJSON' },
         { name: 'ogc', description: 'OGC API – Features' },
         { name: 'lookup', description: 'Point and vessel → grid' },
+        { name: 'staff', description: '网格力量: grid staff rosters, changed without refiling' },
         { name: 'notices', description: '公示: public notices of filed grids (舟山条例 Art. 22)' },
         { name: 'vessels', description: '船舶: registry, position ingest, alerts at sea' },
       ],
@@ -90,7 +92,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(lookupRoutes, { ...context, lookup });
   const routes = [
     healthRoutes, divisionRoutes, gridRoutes, islandRoutes, validateRoutes, planRoutes, filingRoutes, tileRoutes, ogcRoutes,
-    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes,
+    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes, staffRoutes,
   ];
   for (const plugin of routes) await app.register(plugin, context);
 

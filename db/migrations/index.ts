@@ -10,6 +10,7 @@ import * as positionTimeBrin from './007_position_time_brin.ts';
 import * as aisFeedRole from './008_ais_feed_role.ts';
 import * as tileShapes from './009_tile_shapes.ts';
 import * as gridClosedBy from './011_grid_closed_by.ts';
+import * as staffRoster from './012_staff_roster.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_registry': registry,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '008_ais_feed_role': aisFeedRole,
   '009_tile_shapes': tileShapes,
   '011_grid_closed_by': gridClosedBy,
+  '012_staff_roster': staffRoster,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -144,8 +144,8 @@ export function demoTrack(vessel: DemoVessel, reference: Date = MARITIME_REFEREN
 function demoStaff(index: number): StaffMember[] {
   const phone = (k: number) => `1700000${String(9000 + index * 2 + k)}`;
   return [
-    { role: 'leader', name: `海上网格长${index + 1} (demo)`, phone: phone(0), fullTime: false },
-    { role: 'worker', name: `海上网格员${index + 1} (demo)`, phone: phone(1), fullTime: true },
+    { role: 'leader', name: `海上网格长${index + 1} (demo)`, phone: phone(0) },
+    { role: 'full_time', name: `海上网格员${index + 1} (demo)`, phone: phone(1) },
   ];
 }
 

@@ -157,8 +157,8 @@ function demoStaff(index: number): StaffMember[] {
   const person = (k: number) => SURNAMES[(index * 7 + k * 13) % SURNAMES.length] + GIVEN[(index * 5 + k * 3) % GIVEN.length];
   const phone = (k: number) => `1700000${String((index * 3 + k) % 10_000).padStart(4, '0')}`;
   return [
-    { role: 'leader', name: person(0), phone: phone(0), fullTime: false },
-    { role: 'worker', name: person(1), phone: phone(1), fullTime: true },
+    { role: 'leader', name: person(0), phone: phone(0) },
+    { role: 'full_time', name: person(1), phone: phone(1) },
   ];
 }
 

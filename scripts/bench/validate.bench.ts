@@ -70,7 +70,7 @@ function lattice(cols: number, rows: number, perEdge: number, seed = 1) {
           population: 1000,
           staff: [
             { role: 'leader', name: '网格长', phone: '0580-1' },
-            { role: 'worker', name: '网格员', phone: '0580-2', fullTime: true },
+            { role: 'full_time', name: '网格员', phone: '0580-2' },
           ],
           managingUnits: [],
         },

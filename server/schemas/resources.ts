@@ -1,6 +1,7 @@
 // Resource shapes from ../shared/API.md. These schemas are the single source of truth:
 // routes validate and serialise with them and the TypeScript types below are derived from them.
 import { Type, type Static } from 'typebox';
+import { PHONE_PATTERN, STAFF_NAME_PATTERN, STAFF_ROLES } from '../domain/staff/roster.ts';
 
 export const DivisionCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit statistical division code' });
 export const GridCode = Type.String({ pattern: '^[0-9]{15}([0-9]{2})?$', description: 'grid code (15 digits; micro-grid 17)' });
@@ -30,11 +31,15 @@ export const GridSubkind = Type.Enum([...GRID_SUBKINDS.comprehensive, ...GRID_SU
 export type GridSubkind = Static<typeof GridSubkind>;
 
 export const ManagingUnit = Type.Object({ name: Type.String(), role: Type.Union([Type.Literal('territorial'), Type.Literal('business')]) });
+export const StaffRole = Type.Enum(STAFF_ROLES, {
+  description: '网格长 leader, 专职网格员 full_time, 兼职网格员 part_time, 网格指导员 instructor, 微网格联络员 micro_liaison',
+});
+export const StaffName = Type.String({ pattern: STAFF_NAME_PATTERN, description: '1–64 characters, no control characters' });
+export const StaffPhone = Type.String({ pattern: PHONE_PATTERN, description: 'mobile (1xxxxxxxxxx) or landline with area code (0580-2000002), optionally +86' });
 export const StaffMember = Type.Object({
-  role: Type.Union([Type.Literal('leader'), Type.Literal('worker'), Type.Literal('info_officer')]),
-  name: Type.String(),
-  phone: Type.Optional(Type.String()),
-  fullTime: Type.Optional(Type.Boolean()),
+  role: StaffRole,
+  name: StaffName,
+  phone: Type.Optional(StaffPhone),
 });
 export type StaffMember = Static<typeof StaffMember>;
 export const GridStatus = Type.Union([Type.Literal('filed'), Type.Literal('retired'), Type.Literal('proposed')]);

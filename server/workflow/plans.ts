@@ -18,6 +18,7 @@ import {
   insertPlanGrids,
   mergedGeometry,
   planGrids,
+  planGridsWithEditedStaff,
   splitGeometry,
   StalePlan,
   updatePlanFields,
@@ -285,6 +286,7 @@ async function submissionReport(knex: Knex, plan: PlanRecord, justifications: Re
 
 async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registrar: Principal, config: Config): Promise<FilingRecord> {
   const grids = await planGrids(trx, plan.id);
+  const staffEdited = await planGridsWithEditedStaff(trx, plan.id);
   const ruleSet = loadRuleSet(config.ruleSet);
   const approval = await trx('audit_log').select('actor').where({ entity: 'plan', entity_id: plan.id, action: 'plan.approve' }).orderBy('id', 'desc').first();
   const filing = await filePartition(trx, {
@@ -300,6 +302,7 @@ async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registr
       population: g.properties.population,
       managingUnits: g.properties.managingUnits,
       staff: g.properties.staff,
+      keepRoster: !staffEdited.has(g.id),
       geometry: g.geometry,
     })),
     approvedBy: approval?.actor ?? null,
@@ -310,6 +313,9 @@ async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registr
     continuityThreshold: 0.8,
     basedOn: plan.baseFiling,
   });
+  for (const roster of filing.rosters) {
+    await audit(trx, { actor: registrar.name, action: 'staff.file', entity: 'grid_staff', entityId: roster.code, before: roster.closed, after: { filing: filing.number, opened: roster.opened } });
+  }
   // The plan that was filed before for this township is now history.
   await trx('plans').where({ township_code: plan.townshipCode, status: 'filed' }).whereNot({ id: plan.id }).update({ status: 'superseded' });
   return filing;

@@ -30,7 +30,7 @@ const feature = (side: keyof typeof AREA, geometry: Polygon, i: number) => ({
     managingUnits: [{ name: '并发测试街道办事处', role: 'territorial' }],
     staff: [
       { role: 'leader', name: `组长${i}`, phone: `1700000700${i}` },
-      { role: 'worker', name: `网格员${i}`, phone: `1700000600${i}`, fullTime: true },
+      { role: 'full_time', name: `网格员${i}`, phone: `1700000600${i}` },
     ],
   },
   geometry,

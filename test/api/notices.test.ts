@@ -34,7 +34,7 @@ describe.each(BACKENDS)('public notices on %s', (backend) => {
     expect(body.division.chain.map((d: { level: string }) => d.level)).toEqual(['village', 'township', 'county', 'city']);
     expect(body.division.chain[1].code).toBe(TOWNSHIP);
     const leader = body.staff.find((s: { role: string }) => s.role === 'leader');
-    const worker = body.staff.find((s: { role: string }) => s.role === 'worker');
+    const worker = body.staff.find((s: { role: string }) => s.role === 'full_time');
     expect(leader.phone).toMatch(/^1\d{10}$/);
     expect(worker.phone).toMatch(/^1\d{10}$/);
     expect(body.areaKm2).toBeGreaterThan(0);

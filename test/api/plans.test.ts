@@ -20,7 +20,7 @@ const GRIDS = [
 
 const staff = (n: number) => [
   { role: 'leader', name: `测试组长${n}`, phone: `1700000900${n}` },
-  { role: 'worker', name: `测试网格员${n}`, phone: `1700000800${n}`, fullTime: true },
+  { role: 'full_time', name: `测试网格员${n}`, phone: `1700000800${n}` },
 ];
 const gridFeature = (g: (typeof GRIDS)[number], i: number, households = g.households) => ({
   type: 'Feature',

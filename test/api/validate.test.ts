@@ -18,7 +18,7 @@ const grid = (geometry: unknown, properties: Record<string, unknown> = {}) => ({
     kind: 'comprehensive',
     divisionCode: VILLAGE,
     households: 400,
-    staff: [{ role: 'leader', name: '组长', phone: '17000000001' }, { role: 'worker', name: '网格员', phone: '17000000002', fullTime: true }],
+    staff: [{ role: 'leader', name: '组长', phone: '17000000001' }, { role: 'full_time', name: '网格员', phone: '17000000002' }],
     ...properties,
   },
   geometry,

@@ -12,11 +12,16 @@ import type { GridKind, StaffMember } from '../../schemas/resources.ts';
 import type { ChainHead, ChainVerdict, PublishedHead } from '../../schemas/plans.ts';
 import type { GridAttributes } from '../../domain/grids/attributes.ts';
 import * as turf from '@turf/turf';
+import { sameRoster } from '../../domain/staff/roster.ts';
+import { replaceRoster, rostersOn, type CodedAssignment } from './staff.ts';
 
 /** A grid as a filing records it: its attributes plus who manages and staffs it. */
 export interface FilingGrid extends GridAttributes {
   managingUnits: Array<{ name: string; role: 'territorial' | 'business' }>;
+  /** The roster from the filing date on (see keepRoster); staff are versioned apart from the grid's geometry. */
   staff: StaffMember[];
+  /** True when the grid keeps its code and its registered roster stands (a plan that did not edit the staff). */
+  keepRoster?: boolean;
   synthetic?: boolean;
 }
 
@@ -50,6 +55,8 @@ export interface FilingRecord {
   codes: { kept: string[]; allocated: string[]; retired: string[] };
   /** The chain head this filing made. */
   head: ChainHead;
+  /** Grids whose staff roster the filing replaced (the plan's staff differ from the registered ones). */
+  rosters: Array<{ code: string; closed: CodedAssignment[]; opened: CodedAssignment[] }>;
 }
 
 // One lock for the whole chain: filings are rare, and the chain needs a total order.
@@ -114,6 +121,7 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
     await trx('grids').whereIn('code', retired).whereNull('valid_to').update(closing);
     await trx('grid_codes').whereIn('code', retired).update({ status: 'retired', retired_at: request.filedAt });
   }
+  const rosters = await fileRosters(trx, request, codes, keptCode, retired, validFrom);
 
   for (const l of match.lineage) {
     if (l.kind === 'new' || l.kind === 'retired') continue;
@@ -159,7 +167,28 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
     previousSha256,
     codes: { kept: [...keptCode.values()], allocated, retired },
     head: { number, chainSeq, sha256: snapshotSha256, filedAt: request.filedAt.toISOString() },
+    rosters,
   };
+}
+
+/**
+ * Staff are not part of a grid version: a filed grid's roster is replaced from the filing date when the plan's staff
+ * differ from the registered ones (unless the grid keeps its code and its roster, see keepRoster); retired grids'
+ * rosters end on that date.
+ */
+async function fileRosters(trx: Knex.Transaction, request: DatedRequest, codes: string[], kept: Map<number, string>, retired: string[], validFrom: string) {
+  const current = await rostersOn(trx, [...codes, ...retired], validFrom);
+  const changes: FilingRecord['rosters'] = [];
+  const replace = async (code: string, staff: StaffMember[]) => {
+    if (sameRoster(current.get(code) ?? [], staff)) return;
+    const members = staff.map((s) => ({ role: s.role, name: s.name, phone: s.phone ?? null, validFrom, validTo: null }));
+    changes.push({ code, ...(await replaceRoster(trx, code, validFrom, members)) });
+  };
+  for (const [index, grid] of request.grids.entries()) {
+    if (!(kept.has(index) && grid.keepRoster)) await replace(codes[index], grid.staff);
+  }
+  for (const code of retired) await replace(code, []);
+  return changes;
 }
 
 async function allocateMissingCodes(trx: Knex.Transaction, request: DatedRequest, kept: Map<number, string>): Promise<string[]> {
@@ -186,13 +215,20 @@ async function allocateMissingCodes(trx: Knex.Transaction, request: DatedRequest
   return codes;
 }
 
+/** Whether the grid version in force already says what the plan files: then it stays, with no new version. Every
+ * attribute a version holds counts (managing units too); staff do not, they are filed by fileRosters. */
 async function unchanged(trx: Knex.Transaction, id: string, grid: FilingGrid): Promise<boolean> {
   const row = await trx('grids')
-    .select('name', 'subkind', 'households', 'population', 'parent_code', trx.raw('ST_Equals(geom, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) as same', [JSON.stringify(grid.geometry)]))
+    .select(
+      'name', 'subkind', 'households', 'population', 'parent_code',
+      trx.raw('ST_Equals(geom, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) as same', [JSON.stringify(grid.geometry)]),
+      trx.raw('managing_units = ?::jsonb as same_units', [JSON.stringify(grid.managingUnits)]),
+    )
     .where({ id })
     .first();
   return (
     row.same &&
+    row.same_units &&
     row.name === grid.name &&
     row.subkind === grid.subkind &&
     row.parent_code === grid.parentCode &&
@@ -202,7 +238,7 @@ async function unchanged(trx: Knex.Transaction, id: string, grid: FilingGrid): P
 
 async function insertGridVersion(trx: Knex.Transaction, grid: FilingGrid, code: string, version: number, validFrom: string): Promise<void> {
   const geometry = JSON.stringify(grid.geometry);
-  const [{ id }] = await trx('grids')
+  await trx('grids')
     .insert({
       code,
       version,
@@ -218,11 +254,7 @@ async function insertGridVersion(trx: Knex.Transaction, grid: FilingGrid, code: 
       valid_from: validFrom,
       synthetic: grid.synthetic ?? false,
       geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [geometry]),
-    })
-    .returning('id');
-  if (grid.staff.length) {
-    await trx('grid_staff').insert(grid.staff.map((s) => ({ grid_id: id, role: s.role, name: s.name, phone: s.phone ?? null, full_time: s.fullTime ?? false })));
-  }
+    });
 }
 
 async function nextFilingNumber(trx: Knex.Transaction, filedAt: Date): Promise<string> {

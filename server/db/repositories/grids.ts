@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { Grid, GridKind, StaffMember } from '../../schemas/resources.ts';
 import type { AreaGeometry } from '../../schemas/geojson.ts';
 import type { BBox } from '../../http/params.ts';
+import { chinaDate } from '../../domain/filings/snapshot.ts';
+import { rostersOn } from './staff.ts';
 
 export interface GridFeature {
   type: 'Feature';
@@ -76,18 +78,11 @@ const SELECT = [
   'managing_units', 'status', 'valid_from', 'valid_to', 'footprint_at',
 ];
 
-async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): Promise<GridFeature[]> {
-  const staff = rows.length
-    ? await knex('grid_staff').select('grid_id', 'role', 'name', 'phone', 'full_time').whereIn('grid_id', rows.map((r) => r.id)).orderBy('id')
-    : [];
-  const byGrid = new Map<string, StaffMember[]>();
-  for (const s of staff) {
-    const member: StaffMember = { role: s.role, name: s.name, fullTime: s.full_time };
-    if (includePhones && s.phone) member.phone = s.phone;
-    const list = byGrid.get(String(s.grid_id)) ?? [];
-    list.push(member);
-    byGrid.set(String(s.grid_id), list);
-  }
+/** The rows as features with the staff roster in force on `at` (today when absent); phones only when entitled. */
+async function withStaff(knex: Knex, rows: GridRow[], at: string | undefined, includePhones: boolean): Promise<GridFeature[]> {
+  const rosters = await rostersOn(knex, rows.map((r) => r.code), at ?? chinaDate(new Date()));
+  const staffOf = (code: string): StaffMember[] =>
+    (rosters.get(code) ?? []).map((s) => ({ role: s.role, name: s.name, ...(includePhones && s.phone ? { phone: s.phone } : {}) }));
   return rows.map((row) => ({
     type: 'Feature',
     id: row.code,
@@ -97,7 +92,7 @@ async function withStaff(knex: Knex, rows: GridRow[], includePhones: boolean): P
       households: row.households,
       population: row.population,
       managingUnits: row.managing_units,
-      staff: byGrid.get(String(row.id)) ?? [],
+      staff: staffOf(row.code),
       version: row.version,
       validFrom: row.valid_from,
       validTo: row.valid_to,
@@ -119,7 +114,7 @@ export async function listGrids(
     .orderBy('code')
     .limit(filter.limit)
     .offset(filter.offset);
-  return { features: await withStaff(knex, rows, options.includePhones), total: Number(count) };
+  return { features: await withStaff(knex, rows, filter.at, options.includePhones), total: Number(count) };
 }
 
 export async function findGrid(knex: Knex, code: string, at: string | undefined, options: { includePhones: boolean }): Promise<GridFeature | null> {
@@ -127,7 +122,7 @@ export async function findGrid(knex: Knex, code: string, at: string | undefined,
     .where({ code })
     .select(SELECT)
     .select(knex.raw('ST_AsGeoJSON(geom, 7)::json as geometry'));
-  const [feature] = await withStaff(knex, rows, options.includePhones);
+  const [feature] = await withStaff(knex, rows, at, options.includePhones);
   return feature ?? null;
 }
 

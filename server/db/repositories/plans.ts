@@ -5,6 +5,7 @@ import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import type { PlanStatus, PlanTrigger } from '../../domain/plans/status.ts';
 import type { Grid, RuleReport } from '../../schemas/resources.ts';
 import { inForce } from './grids.ts';
+import { chinaDate } from '../../domain/filings/snapshot.ts';
 import { latestFilingNumber, type FilingGrid } from './filings.ts';
 import type { PlanScope } from '../../schemas/plans.ts';
 
@@ -97,15 +98,16 @@ export async function createPlan(
     })
     .returning('id');
   if (copyFiledWithPrefix !== null) {
-    // Start from the filed partition of the plan's scope, staff included, codes kept.
+    // Start from the filed partition of the plan's scope, codes kept, with the staff rosters in force today.
+    const today = chinaDate(new Date());
     await trx.raw(
       `INSERT INTO plan_grids (plan_id, code, name, kind, subkind, division_code, parent_code, households, population, managing_units, staff, geom)
        SELECT ?, g.code, g.name, g.kind, g.subkind, g.division_code, g.parent_code, g.households, g.population, g.managing_units,
-              coalesce((SELECT jsonb_agg(jsonb_build_object('role', s.role, 'name', s.name, 'phone', s.phone, 'fullTime', s.full_time) ORDER BY s.id)
-                        FROM grid_staff s WHERE s.grid_id = g.id), '[]'::jsonb),
+              coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('role', s.role, 'name', s.name, 'phone', s.phone)) ORDER BY s.id)
+                        FROM grid_staff s WHERE s.grid_code = g.code AND s.valid_from <= ?::date AND (s.valid_to IS NULL OR s.valid_to > ?::date)), '[]'::jsonb),
               g.geom
        FROM grids g WHERE g.valid_to IS NULL AND (g.kind = 'maritime') = ? AND g.division_code LIKE ? ORDER BY g.code`,
-      [id, plan.scope === 'maritime', `${copyFiledWithPrefix}%`],
+      [id, today, today, plan.scope === 'maritime', `${copyFiledWithPrefix}%`],
     );
   }
   return String(id);
@@ -183,14 +185,25 @@ function gridRow(trx: Knex.Transaction, grid: PlanGridInput) {
 export async function insertPlanGrids(trx: Knex.Transaction, planId: string, grids: PlanGridInput[]): Promise<string[]> {
   const ids: string[] = [];
   for (const grid of grids) {
-    const [{ id }] = await trx('plan_grids').insert({ plan_id: planId, ...gridRow(trx, grid) }).returning('id');
+    // Staff given with an added grid are put in force at filing; a grid added without any (imports, suggestions)
+    // leaves the registered roster of a code it keeps as it is.
+    const [{ id }] = await trx('plan_grids').insert({ plan_id: planId, ...gridRow(trx, grid), staff_edited: grid.staff.length > 0 }).returning('id');
     ids.push(String(id));
   }
   return ids;
 }
 
+/** Replaces a plan grid; a change of its staff is remembered, so filing puts them in force (see keepRoster). */
 export async function replacePlanGrid(trx: Knex.Transaction, planId: string, gridId: string, grid: PlanGridInput): Promise<boolean> {
-  return (await trx('plan_grids').where({ plan_id: planId, id: gridId }).update(gridRow(trx, grid))) > 0;
+  const row = gridRow(trx, grid);
+  const staffEdited = trx.raw('staff_edited OR staff IS DISTINCT FROM ?::jsonb', [row.staff]);
+  return (await trx('plan_grids').where({ plan_id: planId, id: gridId }).update({ ...row, staff_edited: staffEdited })) > 0;
+}
+
+/** Ids of the plan's grids whose staff the planner set or changed. */
+export async function planGridsWithEditedStaff(knex: Knex, planId: string): Promise<Set<string>> {
+  const rows = await knex('plan_grids').select('id').where({ plan_id: planId, staff_edited: true });
+  return new Set(rows.map((r: { id: string | number }) => String(r.id)));
 }
 
 export async function deletePlanGrids(trx: Knex.Transaction, planId: string, gridIds: string[]): Promise<number> {

@@ -32,6 +32,8 @@ export type Action =
   | 'plan:edit'
   | 'plan:review'
   | 'plan:file'
+  /** change a filed grid's staff roster without refiling: whoever drafts that grid's partition */
+  | 'staff:edit'
   | 'audit:read'
   /** register vessels and keep formation and aquaculture rosters */
   | 'vessel:edit'
@@ -69,6 +71,8 @@ export function may(principal: Principal, action: Action, target: Target = {}, o
       if (role === 'township_planner') return inScope(principal, target) && !target.maritime;
       if (role === 'maritime_authority') return inScope(principal, target) && target.maritime === true;
       return false;
+    case 'staff:edit':
+      return may(principal, 'plan:edit', target);
     case 'plan:review':
       return role === 'county_reviewer' && inScope(principal, target) && (target.createdBy ?? null) !== principal.id;
     case 'plan:file':

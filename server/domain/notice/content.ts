@@ -2,12 +2,13 @@
 // their contacts (the regulation requires them to be public), the managing units and the supervision hotline.
 import { area, feature } from '@turf/turf';
 import { Type, type Static } from 'typebox';
-import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit } from '../../schemas/resources.ts';
+import { Division, DivisionCode, DivisionLevel, Grid, GridCode, GridKind, GridSubkind, ManagingUnit, StaffRole } from '../../schemas/resources.ts';
+import { byRole } from '../staff/roster.ts';
 import { AreaGeometry } from '../../schemas/geojson.ts';
 import { ChainHead } from '../../schemas/plans.ts';
 
 export const NoticeStaff = Type.Object({
-  role: Type.Union([Type.Literal('leader'), Type.Literal('worker'), Type.Literal('info_officer')]),
+  role: StaffRole,
   name: Type.String(),
   phone: Type.Union([Type.String(), Type.Null()]),
 });
@@ -55,8 +56,6 @@ export interface FiledGrid {
   geometry: AreaGeometry;
 }
 
-const ROLE_ORDER = { leader: 0, worker: 1, info_officer: 2 } as const;
-
 export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision> {
   const [own] = chain;
   return { code: own.code, name: own.name, chain: chain.map(({ code, name, level }) => ({ code, name, level })) };
@@ -64,14 +63,14 @@ export function noticeDivision(chain: Division[]): Static<typeof NoticeDivision>
 
 /**
  * The notice of a filed grid. `chain` is the grid's division and its ancestors, nearest first; staff come
- * leader first, then workers, then information officers, each with the phone the registry holds. `chainHead` is
- * the filing chain's head as the notice is produced.
+ * leader first, then full-time and part-time workers, instructors and micro-grid liaisons, each with the phone the
+ * registry holds. `chainHead` is the filing chain's head as the notice is produced.
  */
 export function assembleGridNotice(grid: FiledGrid, chain: Division[], hotline: string, chainHead: ChainHead | null): GridNotice {
   const p = grid.properties;
   if (p.code === null) throw new Error('a public notice needs a filed grid with a code');
   const staff = [...p.staff]
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role])
+    .sort(byRole)
     .map((s) => ({ role: s.role, name: s.name, phone: s.phone ?? null }));
   return {
     code: p.code,

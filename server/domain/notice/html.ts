@@ -4,6 +4,7 @@ import type { ChainHead } from '../../schemas/plans.ts';
 import type { DivisionNotice, GridNotice } from './content.ts';
 import { escapeHtml as e } from './escape.ts';
 import { shortGridLabel } from './map.ts';
+import { ROLE_NAMES } from '../staff/roster.ts';
 
 const KIND = {
   comprehensive: ['综合网格', 'Comprehensive grid'],
@@ -11,11 +12,6 @@ const KIND = {
   maritime: ['海上专属网格', 'Maritime grid'],
 } as const;
 
-const ROLE = {
-  leader: ['网格长', 'Grid leader'],
-  worker: ['网格员', 'Grid worker'],
-  info_officer: ['网格信息员', 'Information officer'],
-} as const;
 
 const STYLE = `
 @page { size: A4; margin: 15mm }
@@ -73,7 +69,7 @@ const hotline = (number: string) =>
 
 function gridSection(notice: GridNotice, map: string): string {
   const staffRows = notice.staff.length
-    ? notice.staff.map((s) => `<tr><th>${bilingual(ROLE[s.role])}</th><td>${e(s.name)}</td><td class="phone">${e(s.phone ?? '—')}</td></tr>`).join('')
+    ? notice.staff.map((s) => `<tr><th>${bilingual([ROLE_NAMES[s.role].zh, ROLE_NAMES[s.role].en])}</th><td>${e(s.name)}</td><td class="phone">${e(s.phone ?? '—')}</td></tr>`).join('')
     : '<tr><td colspan="3">未配备 <span class="en">No staff assigned</span></td></tr>';
   const units = notice.managingUnits.map((u) => `${e(u.name)}${u.role === 'business' ? '（业务主管 business）' : '（属地 territorial）'}`).join('；');
   return `<section class="notice-page grid-notice" data-code="${e(notice.code)}">

@@ -1,6 +1,7 @@
 // Staffing and public-notice completeness: warnings while drafting, errors at filing (the catalog's `stage` severity).
 import type { Finding } from '../../schemas/resources.ts';
 import { featurePointer, gridLabel, type RuleContext } from './finding.ts';
+import { WORKER_ROLES } from '../staff/roster.ts';
 
 export function staffingFindings(ctx: RuleContext): Finding[] {
   const required = ctx.ruleSet.staffing;
@@ -12,8 +13,8 @@ export function staffingFindings(ctx: RuleContext): Finding[] {
     if (g.parentCode !== null) continue;
 
     const leaders = g.staff.filter((s) => s.role === 'leader');
-    const workers = g.staff.filter((s) => s.role === 'worker');
-    const fullTime = workers.filter((s) => s.fullTime === true);
+    const workers = g.staff.filter((s) => WORKER_ROLES.includes(s.role));
+    const fullTime = g.staff.filter((s) => s.role === 'full_time');
     if (leaders.length < required.leaders) {
       findings.push(ctx.finding('staffing.leader', { zh: `网格 ${label} 未配备网格长`, en: `grid ${label} has no grid leader` }, at('staff')));
     }

@@ -19,9 +19,10 @@ const properties: Grid = {
   population: 854,
   managingUnits: [{ name: '沈家门街道办事处', role: 'territorial' }],
   staff: [
-    { role: 'worker', name: '罗伟', phone: '17000000196' },
-    { role: 'info_officer', name: '周静' },
+    { role: 'instructor', name: '周静' },
+    { role: 'part_time', name: '罗伟', phone: '17000000196' },
     { role: 'leader', name: '杨海波', phone: '17000000195' },
+    { role: 'full_time', name: '陈敏', phone: '17000000197' },
   ],
   version: 1,
   validFrom: '2024-01-15',
@@ -36,11 +37,12 @@ const chainHead = { number: 'BA2026-00004', chainSeq: 5, sha256: 'e7ee33d56ca0dd
 describe('assembleGridNotice', () => {
   const notice = assembleGridNotice({ properties, geometry }, chain, '12345', chainHead);
 
-  it('lists the leader first, then workers, keeping phones and marking missing ones', () => {
+  it('lists the leader first, then full-time and part-time workers and instructors, keeping phones and marking missing ones', () => {
     expect(notice.staff).toEqual([
       { role: 'leader', name: '杨海波', phone: '17000000195' },
-      { role: 'worker', name: '罗伟', phone: '17000000196' },
-      { role: 'info_officer', name: '周静', phone: null },
+      { role: 'full_time', name: '陈敏', phone: '17000000197' },
+      { role: 'part_time', name: '罗伟', phone: '17000000196' },
+      { role: 'instructor', name: '周静', phone: null },
     ]);
   });
 

@@ -68,7 +68,7 @@ describe('staffing and notice', () => {
   const unstaffed = (stage: 'draft' | 'filing', ruleSet = 'zhoushan') => {
     const input = partitionInput('valid.geojson', { stage, ruleSet });
     const features = input.features.map((f, i) =>
-      i === 0 ? { ...f, properties: { ...f.properties, name: ' ', staff: [{ role: 'worker', name: '李军', phone: '0580-2000002' }] } } : f,
+      i === 0 ? { ...f, properties: { ...f.properties, name: ' ', staff: [{ role: 'part_time', name: '李军', phone: '0580-2000002' }] } } : f,
     );
     return { ...input, features };
   };
