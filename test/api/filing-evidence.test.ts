@@ -27,7 +27,7 @@ const feature = (side: keyof typeof AREA, geometry: Polygon, i: number) => ({
     managingUnits: [{ name: '存证测试街道办事处', role: 'territorial' }],
     staff: [
       { role: 'leader', name: `组长${i}`, phone: `1700000500${i}` },
-      { role: 'worker', name: `网格员${i}`, phone: `1700000400${i}`, fullTime: true },
+      { role: 'full_time', name: `网格员${i}`, phone: `1700000400${i}` },
     ],
   },
   geometry,
