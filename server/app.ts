@@ -52,7 +52,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);
-  registerAuthentication(app, db.knex);
+  await registerAuthentication(app, db);
   await registerRateLimits(app, config.rateLimit);
 
   await app.register(swagger, {

@@ -2,18 +2,33 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Principal, Role } from '../../domain/access/roles.ts';
+import { ACCESS_CHANNEL } from '../../events/access.ts';
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export async function findPrincipalByKey(knex: Knex, key: string): Promise<Principal | null> {
+/** Who holds the key with this hash, if the key is in force. */
+export async function findKeyHolder(knex: Knex, keySha256: string): Promise<Principal | null> {
   const row = await knex('api_keys as k')
     .join('users as u', 'u.id', 'k.user_id')
-    .select('u.id', 'u.name', 'u.role', 'u.scope_prefix', 'k.id as key_id')
-    .where('k.key_sha256', hashKey(key))
+    .select('u.id', 'u.name', 'u.role', 'u.scope_prefix')
+    .where('k.key_sha256', keySha256)
     .whereNull('k.revoked_at')
     .first();
   if (!row) return null;
   return { id: String(row.id), name: row.name, role: row.role as Role, scopePrefix: row.scope_prefix };
+}
+
+/** Tells every replica, when `trx` commits, that the user's keys must be looked up again. */
+export async function notifyAccessChanged(trx: Knex, userId: string): Promise<void> {
+  await trx.raw(`SELECT pg_notify('${ACCESS_CHANNEL}', ?)`, [JSON.stringify({ userId })]);
+}
+
+/** Revokes one key (by its hash); the id of its user, or null when no key in force has that hash. */
+export async function revokeKeyByHash(trx: Knex, keySha256: string): Promise<{ keyId: string; userId: string } | null> {
+  const [row] = await trx('api_keys').where({ key_sha256: keySha256 }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() }).returning(['id', 'user_id']);
+  if (!row) return null;
+  await notifyAccessChanged(trx, String(row.user_id));
+  return { keyId: String(row.id), userId: String(row.user_id) };
 }
 
 /** Adds `increments` (key hash → requests) to the keys' usage counts in one statement per key. */
