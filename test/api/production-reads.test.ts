@@ -43,7 +43,7 @@ describe.each(BACKENDS)('production reads on %s', (backend) => {
   beforeAll(async () => {
     service = await startTestService(backend, { WANGGE_MODE: 'production', SEED_DEMO: 'true' });
     await createUserWithKey(service.db.knex, { name: '市网格化工作机构 GIS', role: 'api_client', scopePrefix: '' }, KEY);
-  });
+  }, 400_000); // loading the whole demo into the embedded build takes minutes on a busy machine
   afterAll(async () => {
     await service?.close();
   });
