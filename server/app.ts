@@ -34,6 +34,7 @@ import { vesselRoutes } from './routes/vessels.ts';
 import { positionRoutes } from './routes/positions.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -73,6 +74,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'lookup', description: 'Point and vessel → grid' },
         { name: 'notices', description: '公示: public notices of filed grids (舟山条例 Art. 22)' },
         { name: 'vessels', description: '船舶: registry, position ingest, alerts at sea' },
+        { name: 'admin', description: 'Administration: users, roles, scopes and API keys' },
       ],
     },
     transformObject: (document) => ('openapiObject' in document ? withProblemMediaType(document.openapiObject) : document.swaggerObject),
@@ -87,7 +89,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(lookupRoutes, { ...context, lookup });
   const routes = [
     healthRoutes, divisionRoutes, gridRoutes, islandRoutes, validateRoutes, planRoutes, filingRoutes, tileRoutes, ogcRoutes,
-    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes,
+    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes, adminRoutes,
   ];
   for (const plugin of routes) await app.register(plugin, context);
 

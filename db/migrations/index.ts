@@ -9,6 +9,7 @@ import * as filingBase from './006_filing_base.ts';
 import * as positionTimeBrin from './007_position_time_brin.ts';
 import * as aisFeedRole from './008_ais_feed_role.ts';
 import * as tileShapes from './009_tile_shapes.ts';
+import * as administration from './010_administration.ts';
 
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_registry': registry,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '007_position_time_brin': positionTimeBrin,
   '008_ais_feed_role': aisFeedRole,
   '009_tile_shapes': tileShapes,
+  '010_administration': administration,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -20,6 +20,8 @@ const USAGE_FLUSH_MS = 5_000;
 export interface KeyHolder {
   keySha256: string;
   principal: Principal;
+  /** ms since the epoch when the key stops working; null for never */
+  expiresAt: number | null;
 }
 
 export interface KeyringOptions {
@@ -33,7 +35,7 @@ export interface KeyringOptions {
 
 export class Keyring {
   private readonly cache: LRUCache<string, KeyHolder>;
-  private readonly usage = new Map<string, number>();
+  private readonly usage = new Map<string, { count: number; lastUsedAt: Date }>();
   /** Bumped by every eviction, so a lookup that raced a revocation does not put the revoked key back. */
   private evictions = 0;
   private caching: boolean;
@@ -78,24 +80,32 @@ export class Keyring {
   /** The holder of `key`, or null for an unknown, revoked or expired key. */
   async resolve(key: string): Promise<KeyHolder | null> {
     const keySha256 = hashKey(key);
-    const cached = this.cache.get(keySha256);
-    if (cached) return cached;
+    const holder = this.cache.get(keySha256) ?? (await this.lookUp(keySha256));
+    if (holder && holder.expiresAt !== null && holder.expiresAt <= Date.now()) {
+      this.cache.delete(keySha256);
+      return null;
+    }
+    return holder;
+  }
+
+  private async lookUp(keySha256: string): Promise<KeyHolder | null> {
     const evictions = this.evictions;
-    const principal = await findKeyHolder(this.options.knex, keySha256);
-    if (!principal) return null;
-    const holder = { keySha256, principal };
+    const found = await findKeyHolder(this.options.knex, keySha256);
+    if (!found) return null;
+    const holder = { keySha256, ...found };
     if (this.caching && evictions === this.evictions) this.cache.set(keySha256, holder);
     return holder;
   }
 
-  /** Counts one request made with the key; written to the database in batches. */
+  /** Counts one request made with the key, now; written to the database in batches. */
   countUse(keySha256: string): void {
-    this.usage.set(keySha256, (this.usage.get(keySha256) ?? 0) + 1);
+    const counted = this.usage.get(keySha256);
+    this.usage.set(keySha256, { count: (counted?.count ?? 0) + 1, lastUsedAt: new Date() });
   }
 
   /** Requests counted for a key since the last flush to the database. */
   pendingUsage(keySha256: string): number {
-    return this.usage.get(keySha256) ?? 0;
+    return this.usage.get(keySha256)?.count ?? 0;
   }
 
   /** Keys held in the cache now. */
@@ -123,7 +133,8 @@ export class Keyring {
     this.cache.clear();
   }
 
-  private async flush(): Promise<void> {
+  /** Writes the counted requests (and last-used times) to the database. */
+  async flush(): Promise<void> {
     if (this.usage.size === 0) return;
     const batch = new Map(this.usage);
     this.usage.clear();
