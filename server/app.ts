@@ -36,6 +36,7 @@ import { positionRoutes } from './routes/positions.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { staffRoutes } from './routes/staff.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -56,7 +57,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   registerProblemHandlers(app);
   // Before authentication, so a refused key's 401 still carries the CORS headers a browser needs to read it.
   await registerCors(app, config.corsOrigins);
-  registerAuthentication(app, db.knex);
+  await registerAuthentication(app, db);
   await registerRateLimits(app, config.rateLimit);
 
   await app.register(swagger, {
@@ -78,6 +79,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'staff', description: '网格力量: grid staff rosters, changed without refiling' },
         { name: 'notices', description: '公示: public notices of filed grids (舟山条例 Art. 22)' },
         { name: 'vessels', description: '船舶: registry, position ingest, alerts at sea' },
+        { name: 'admin', description: 'Administration: users, roles, scopes and API keys' },
       ],
     },
     transformObject: (document) => ('openapiObject' in document ? withProblemMediaType(document.openapiObject) : document.swaggerObject),
@@ -92,7 +94,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(lookupRoutes, { ...context, lookup });
   const routes = [
     healthRoutes, divisionRoutes, gridRoutes, islandRoutes, validateRoutes, planRoutes, filingRoutes, tileRoutes, ogcRoutes,
-    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes, staffRoutes,
+    suggestRoutes, jobRoutes, noticeRoutes, transferRoutes, vesselRoutes, positionRoutes, alertRoutes, keyRoutes, staffRoutes, adminRoutes,
   ];
   for (const plugin of routes) await app.register(plugin, context);
 

@@ -9,6 +9,7 @@ import * as filingBase from './006_filing_base.ts';
 import * as positionTimeBrin from './007_position_time_brin.ts';
 import * as aisFeedRole from './008_ais_feed_role.ts';
 import * as tileShapes from './009_tile_shapes.ts';
+import * as administration from './010_administration.ts';
 import * as gridClosedBy from './011_grid_closed_by.ts';
 import * as staffRoster from './012_staff_roster.ts';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '007_position_time_brin': positionTimeBrin,
   '008_ais_feed_role': aisFeedRole,
   '009_tile_shapes': tileShapes,
+  '010_administration': administration,
   '011_grid_closed_by': gridClosedBy,
   '012_staff_roster': staffRoster,
 };

@@ -1,9 +1,9 @@
-// Who is asking: `Authorization: Bearer <key>` resolves to a principal; no header means the public.
-// `authorize` turns a refusal into 401 (no key) or 403 (outside one's role or scope), both problem+json.
+// Who is asking: `Authorization: Bearer <key>` resolves to a principal (through the keyring's cache); no header means
+// the public. `authorize` turns a refusal into 401 (no key) or 403 (outside one's role or scope), both problem+json.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Knex } from 'knex';
 import { ANONYMOUS, may, type Action, type Principal, type Target } from '../domain/access/roles.ts';
-import { findPrincipalByKey, hashKey, recordKeyUsage } from '../db/repositories/users.ts';
+import { Keyring } from '../workflow/keyring.ts';
+import type { Database } from '../db/database.ts';
 import { ProblemError } from './problem.ts';
 
 declare module 'fastify' {
@@ -13,59 +13,44 @@ declare module 'fastify' {
     keySha256: string | null;
   }
   interface FastifyInstance {
-    /** Requests counted for a key since the last flush to the database. */
-    pendingKeyUsage(keySha256: string): number;
+    keyring: Keyring;
   }
 }
 
-const USAGE_FLUSH_MS = 5_000;
-
-export function registerAuthentication(app: FastifyInstance, knex: Knex): void {
-  // Keys are looked up once a minute at most; usage counts are batched, so a lookup does not cost a write.
-  const cache = new Map<string, { principal: Principal | null; until: number }>();
-  const usage = new Map<string, number>();
-  const flush = async () => {
-    if (usage.size === 0) return;
-    const batch = new Map(usage);
-    usage.clear();
-    await recordKeyUsage(knex, batch);
-  };
-  const timer = setInterval(() => void flush().catch((err) => app.log.warn({ err }, 'usage count flush failed')), USAGE_FLUSH_MS);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await flush();
-  });
+export async function registerAuthentication(app: FastifyInstance, db: Database): Promise<void> {
+  const keyring = new Keyring({ knex: db.knex, backend: db.backend, connectionString: db.connectionString, log: app.log });
+  await keyring.start();
+  app.addHook('onClose', () => keyring.stop());
+  app.decorate('keyring', keyring);
 
   // Fastify forbids object defaults on decorators (they would be shared); every request starts anonymous instead.
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('keySha256', null);
-  app.decorate('pendingKeyUsage', (keySha256: string) => usage.get(keySha256) ?? 0);
   app.addHook('onRequest', async (request) => {
     request.principal = ANONYMOUS;
     request.keySha256 = null;
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'Authorization must be "Bearer <key>"', [{ pointer: 'Authorization', message: 'malformed' }]);
-    const hash = hashKey(match[1]);
-    let entry = cache.get(hash);
-    if (!entry || entry.until < Date.now()) {
-      entry = { principal: await findPrincipalByKey(knex, match[1]), until: Date.now() + 60_000 };
-      cache.set(hash, entry);
-    }
-    if (!entry.principal) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'Unknown or revoked API key', [{ pointer: 'Authorization', message: 'unknown key' }]);
-    request.principal = entry.principal;
-    request.keySha256 = hash;
-    usage.set(hash, (usage.get(hash) ?? 0) + 1);
+    if (!match) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'Authorization must be "Bearer <key>"', [{ pointer: 'Authorization', message: 'malformed' }], WWW_AUTHENTICATE);
+    const holder = await keyring.resolve(match[1]);
+    if (!holder) throw new ProblemError(401, 'unauthorized', 'Unauthorized', 'Unknown, revoked or expired API key', [{ pointer: 'Authorization', message: 'unknown key' }], WWW_AUTHENTICATE);
+    request.principal = holder.principal;
+    request.keySha256 = holder.keySha256;
+    keyring.countUse(holder.keySha256);
   });
 }
+
+const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer' };
 
 export function authorize(request: FastifyRequest, action: Action, target: Target = {}, openReads = false): void {
   if (may(request.principal, action, target, openReads)) return;
   if (request.principal.role === 'public') {
-    throw new ProblemError(401, 'unauthorized', 'Unauthorized', `${action} needs an API key: Authorization: Bearer <key>`, [], { 'www-authenticate': 'Bearer' });
+    throw new ProblemError(401, 'unauthorized', 'Unauthorized', `${action} needs an API key: Authorization: Bearer <key>`, [], WWW_AUTHENTICATE);
   }
   const where = target.divisionCode ? ` for ${target.divisionCode}` : '';
   throw new ProblemError(403, 'forbidden', 'Forbidden', `${request.principal.role} (${request.principal.scopePrefix || 'all'}) may not ${action}${where}`);
 }
+
+/** An onRequest hook for a plugin whose every route reads the registry, so a caller without a key hears 401 first. */
+export const requireRegistryRead = (openReads: boolean) => async (request: FastifyRequest) => authorize(request, 'registry:read', {}, openReads);

@@ -13,6 +13,7 @@ import {
   type StoredFeature,
 } from '../db/repositories/features.ts';
 import { invalidParameter, notFound } from '../http/problem.ts';
+import { requireRegistryRead } from '../http/auth.ts';
 import { CRS84, SUPPORTED_CRS, inCrs, parseBBoxIn, parseCrs, type Crs } from './ogc/crs.ts';
 import { parseDatetime } from './ogc/datetime.ts';
 import { ogcOpenApi30 } from './ogc/openapi.ts';
@@ -114,6 +115,8 @@ function withCrs(feature: StoredFeature, crs: Crs): StoredFeature {
 }
 
 export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, config }) => {
+  // Every document here describes or serves the registry: in production only keys read them, as /v1.
+  app.addHook('onRequest', requireRegistryRead(config.mode === 'demo'));
   const catalog: FeatureCatalog = featureCatalog(knex, { inhabitedThreshold: loadRuleSet(config.ruleSet).islands.inhabitedResidents });
 
   function collectionOrNotFound(id: string): CollectionInfo {
@@ -153,7 +156,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         tags: ['ogc'],
         summary: 'OGC API – Features landing page',
         querystring: Type.Object({ f: FormatParam }),
-        response: { 200: jsonOrHtml('The landing page', LandingPage) },
+        response: { 200: jsonOrHtml('The landing page', LandingPage), 401: Problem },
       },
     },
     async (request, reply) => {
@@ -185,7 +188,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/conformance',
     {
-      schema: { tags: ['ogc'], summary: 'Conformance classes', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The conformance classes', Conformance) } },
+      schema: { tags: ['ogc'], summary: 'Conformance classes', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The conformance classes', Conformance), 401: Problem } },
     },
     async (request, reply) => {
       if (formatOf(request, request.query.f) === 'html') {
@@ -198,7 +201,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/collections',
     {
-      schema: { tags: ['ogc'], summary: 'Feature collections', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The collections', Collections) } },
+      schema: { tags: ['ogc'], summary: 'Feature collections', querystring: Type.Object({ f: FormatParam }), response: { 200: jsonOrHtml('The collections', Collections), 401: Problem } },
     },
     async (request, reply) => {
       const format = formatOf(request, request.query.f);
@@ -219,7 +222,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         summary: 'One feature collection',
         params: CollectionParams,
         querystring: Type.Object({ f: FormatParam }),
-        response: { 200: jsonOrHtml('The collection', Collection), 404: Problem },
+        response: { 200: jsonOrHtml('The collection', Collection), 401: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
@@ -236,7 +239,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   app.get(
     '/ogc/collections/:collectionId/queryables',
     {
-      schema: { tags: ['ogc'], summary: 'Property filters of a collection', params: CollectionParams, response: { 200: mediaTypeResponse('The queryables as a JSON Schema', { 'application/schema+json': Queryables }), 404: Problem } },
+      schema: { tags: ['ogc'], summary: 'Property filters of a collection', params: CollectionParams, response: { 200: mediaTypeResponse('The queryables as a JSON Schema', { 'application/schema+json': Queryables }), 401: Problem, 404: Problem } },
     },
     async (request, reply) => {
       const collection = collectionOrNotFound(request.params.collectionId);
@@ -270,7 +273,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
           },
           { additionalProperties: Type.String() },
         ),
-        response: { 200: mediaTypeResponse('A page of features', { [GEOJSON]: FeatureCollection, [HTML]: TextBody }), 400: Problem, 404: Problem },
+        response: { 200: mediaTypeResponse('A page of features', { [GEOJSON]: FeatureCollection, [HTML]: TextBody }), 400: Problem, 401: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
@@ -325,7 +328,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         summary: 'One feature; a grid by code (the version in force now or on `datetime`) or by code.vN (that version)',
         params: Type.Object({ collectionId: Type.String(), featureId: Type.String() }),
         querystring: Type.Object({ crs: CrsParam, datetime: Type.Optional(Type.String()), f: FormatParam }),
-        response: { 200: mediaTypeResponse('The feature', { [GEOJSON]: Feature, [HTML]: TextBody }), 400: Problem, 404: Problem },
+        response: { 200: mediaTypeResponse('The feature', { [GEOJSON]: Feature, [HTML]: TextBody }), 400: Problem, 401: Problem, 404: Problem },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,7 @@ import { TILE_LAYERS, findTileLayer, type TileLayer } from '../domain/tiles/laye
 import { TileCache, registerTileCache, type CachedTile, type TileKey } from '../domain/tiles/cache.ts';
 import { MAX_ZOOM, tileAddressError } from '../domain/tiles/tile-math.ts';
 import { invalidParameter, notFound } from '../http/problem.ts';
+import { requireRegistryRead } from '../http/auth.ts';
 import { onFilingLanded } from '../events/filings.ts';
 import { onFootprintsMoved } from '../events/footprints.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
@@ -20,8 +21,11 @@ import type { RouteContext } from './context.ts';
 export { invalidateTiles } from '../domain/tiles/cache.ts';
 
 const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
-/** Clients revalidate after a minute (ETag makes that cheap); a filing changes tiles and drops them from the cache. */
-const CACHE_CONTROL = 'public, max-age=60';
+/**
+ * Clients revalidate after a minute (ETag makes that cheap); a filing changes tiles and drops them from the cache.
+ * In production tiles are answered to keys only, so shared caches must not keep them (`public` would let them).
+ */
+const cacheControl = (openReads: boolean) => `${openReads ? 'public' : 'private'}, max-age=60`;
 const CACHE_BYTES = 64 * 1024 * 1024;
 const ATTRIBUTION =
   'Island outlines © OpenStreetMap contributors (ODbL); division boundaries, grids and household counts are synthetic demo data';
@@ -87,6 +91,9 @@ function acceptsGzip(header: string | undefined): boolean {
 }
 
 export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { knex, backend, config }) => {
+  // Tiles draw the registry: in production only keys read them, as /v1.
+  const openReads = config.mode === 'demo';
+  app.addHook('onRequest', requireRegistryRead(openReads));
   const cache = new TileCache({ maxBytes: CACHE_BYTES });
   const unregister = registerTileCache(cache);
   // A filing replaces grids; the event names only the township, and grid tiles are cheap to redraw.
@@ -123,7 +130,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
 
   async function send(request: FastifyRequest, reply: FastifyReply, key: TileKey, tile: CachedTile) {
     const gzipped = tile.body.byteLength > 0 && acceptsGzip(request.headers['accept-encoding']);
-    reply.header('etag', variantTag(tile.etag, gzipped)).header('cache-control', CACHE_CONTROL).header('vary', 'Accept-Encoding');
+    reply.header('etag', variantTag(tile.etag, gzipped)).header('cache-control', cacheControl(openReads)).header('vary', 'Accept-Encoding');
     if (notModified(request.headers['if-none-match'], tile.etag)) return reply.code(304).send();
     if (tile.body.byteLength === 0) return reply.code(204).send();
     reply.type(MVT_CONTENT_TYPE);
@@ -137,7 +144,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
 
   app.get(
     '/tiles',
-    { schema: { tags: ['tiles'], summary: 'Vector tile layers and their TileJSON documents', response: { 200: TileLayerList } } },
+    { schema: { tags: ['tiles'], summary: 'Vector tile layers and their TileJSON documents', response: { 200: TileLayerList, 401: Problem } } },
     async (request) => ({
       layers: TILE_LAYERS.map((l) => ({ name: l.name, description: l.description, tilejson: `${baseUrl(request)}/tiles/${l.name}.json` })),
     }),
@@ -150,7 +157,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         tags: ['tiles'],
         summary: 'TileJSON 3.0.0 for one layer',
         params: Type.Object({ layer: Type.String() }),
-        response: { 200: TileJson, 404: Problem },
+        response: { 200: TileJson, 401: Problem, 404: Problem },
       },
     },
     async (request) => {
@@ -191,6 +198,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
           204: Type.Null({ description: 'The layer has nothing in this tile' }),
           304: Type.Null({ description: 'Not modified: If-None-Match holds either variant\'s ETag (weak comparison) or *' }),
           400: Problem,
+          401: Problem,
           404: Problem,
         },
       },

@@ -32,7 +32,7 @@ describe.each(BACKENDS)('production access on %s', (backend) => {
     expect(res.json().detail).toMatch(/API key/);
     const wrong = await service.app.inject({ method: 'GET', url: '/v1/lookup?lon=122.30&lat=29.95', headers: { authorization: 'Bearer not-a-key' } });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().detail).toMatch(/Unknown or revoked/);
+    expect(wrong.json().detail).toMatch(/Unknown, revoked or expired/);
   });
 
   it('answers a keyed lookup and limits each key on its own', async () => {

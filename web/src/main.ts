@@ -3,7 +3,7 @@ import { bbox, booleanPointInPolygon, centroid } from '@turf/turf';
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { apiKey, draftingScope, setApiKey } from './api/auth.ts';
+import { apiKey, draftingScope, keyedRequest, setApiKey } from './api/auth.ts';
 import { api, type Division, type DivisionCollection, type Finding, type GridCollection, type GridFeature, type GridHistory } from './api/client.ts';
 import { DraftEditor, type Tool } from './edit/draw.ts';
 import { DraftKeeper } from './edit/keeper.ts';
@@ -46,6 +46,8 @@ const map = new maplibregl.Map({
   attributionControl: false,
   // Labels appear at once: a fade is a run of extra frames, dear where WebGL is drawn in software.
   fadeDuration: 0,
+  // Read at each request, so tiles fetched after a role switch carry the new key.
+  transformRequest: (url) => keyedRequest(url, apiKey(), location.origin),
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');

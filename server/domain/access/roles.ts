@@ -9,9 +9,29 @@ export const ROLES = [
   'api_client',
   'ais_feed',
   'public',
+  'city_admin',
   'admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * How far each role reaches, low to high: an administrator grants, and manages the users of, roles up to its own rank
+ * and never above (a city administrator never makes a global `admin`). The public is nobody's to grant.
+ */
+export const ROLE_RANK: Record<Role, number> = {
+  public: 0,
+  api_client: 1,
+  ais_feed: 1,
+  township_planner: 2,
+  county_reviewer: 3,
+  maritime_authority: 3,
+  city_registrar: 4,
+  city_admin: 5,
+  admin: 6,
+};
+
+/** Roles a user can be given. */
+export const GRANTABLE_ROLES = ROLES.filter((role) => role !== 'public');
 
 export interface Principal {
   id: string | null;
@@ -38,7 +58,9 @@ export type Action =
   /** register vessels and keep formation and aquaculture rosters */
   | 'vessel:edit'
   /** send position reports (AIS feeds, the maritime authority's own uploads) */
-  | 'position:write';
+  | 'position:write'
+  /** create and disable users, issue, rotate and revoke their keys (target: the user's scope prefix) */
+  | 'user:admin';
 
 export interface Target {
   /** Division code (12 digits) the resource belongs to: the plan's township, the grid's division. */
@@ -83,5 +105,16 @@ export function may(principal: Principal, action: Action, target: Target = {}, o
       return role === 'maritime_authority' && inScope(principal, target);
     case 'position:write':
       return role === 'maritime_authority' || role === 'ais_feed';
+    case 'user:admin':
+      return role === 'city_admin' && inScope(principal, target);
   }
+}
+
+/** What keeps `actor` from giving (or managing) a user with `role` acting within `scopePrefix`; null when nothing does. */
+export function grantRefusal(actor: Principal, role: Role, scopePrefix: string): { field: 'role' | 'scope'; message: string } | null {
+  if (ROLE_RANK[role] > ROLE_RANK[actor.role]) return { field: 'role', message: `${actor.role} may not grant ${role}, a role above its own` };
+  if (!scopePrefix.startsWith(actor.scopePrefix)) {
+    return { field: 'scope', message: `${scopePrefix || 'everywhere'} lies outside ${actor.role}'s scope ${actor.scopePrefix}` };
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 // The permission table: every role against every action, inside and outside its scope.
 import { describe, expect, it } from 'vitest';
-import { may, type Action, type Principal, type Role } from '../../../server/domain/access/roles.ts';
+import { ROLE_RANK, grantRefusal, may, type Action, type Principal, type Role } from '../../../server/domain/access/roles.ts';
 
 const SHENJIAMEN = '330903001001'; // a village of 沈家门街道, 普陀区
 const DINGHAI_VILLAGE = '330902002001'; // a village of 昌国街道, 定海区
@@ -80,5 +80,35 @@ describe('may', () => {
     expect(may(anonymous, 'lookup', {}, true)).toBe(true);
     expect(may(anonymous, 'registry:read', {}, true)).toBe(true);
     expect(may(anonymous, 'plan:read', { divisionCode: SHENJIAMEN }, true)).toBe(false);
+  });
+});
+
+describe('grantRefusal', () => {
+  const cityAdmin = principal('city_admin', '3309');
+  const countyAdmin = principal('city_admin', '330903');
+
+  it('lets an administrator grant roles up to its own rank, inside its scope', () => {
+    for (const role of ['township_planner', 'county_reviewer', 'city_registrar', 'maritime_authority', 'api_client', 'ais_feed', 'city_admin'] as const) {
+      expect(grantRefusal(cityAdmin, role, '330903001')).toBeNull();
+    }
+    expect(grantRefusal(countyAdmin, 'township_planner', '330903001')).toBeNull();
+  });
+
+  it('names the role when it lies above the administrator\'s own', () => {
+    expect(grantRefusal(cityAdmin, 'admin', '3309')).toMatchObject({ field: 'role' });
+    expect(grantRefusal(registrar, 'city_admin', '3309')).toMatchObject({ field: 'role' });
+    expect(ROLE_RANK.city_admin).toBeGreaterThan(ROLE_RANK.city_registrar);
+  });
+
+  it('names the scope when it lies outside the administrator\'s', () => {
+    expect(grantRefusal(cityAdmin, 'township_planner', '330203001')).toMatchObject({ field: 'scope' });
+    expect(grantRefusal(countyAdmin, 'township_planner', '330902002')).toMatchObject({ field: 'scope' });
+    expect(grantRefusal(cityAdmin, 'api_client', '')).toMatchObject({ field: 'scope' });
+  });
+
+  it('lets a city administrator administer users only in its city', () => {
+    expect(may(cityAdmin, 'user:admin', { divisionCode: '330903001' })).toBe(true);
+    expect(may(cityAdmin, 'user:admin', { divisionCode: '3302' })).toBe(false);
+    expect(may(registrar, 'user:admin', { divisionCode: '330903001' })).toBe(false);
   });
 });

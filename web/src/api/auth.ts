@@ -36,6 +36,18 @@ export function mayTake(key: string | null, transition: PlanTransition): boolean
   return role !== undefined && TRANSITION_ROLES[transition].includes(role);
 }
 
+/**
+ * MapLibre's `transformRequest`: the product's own tiles and OGC documents go with the key, since production mode
+ * answers them to keys only. Other origins (an external basemap) never see it.
+ * @example new maplibregl.Map({ …, transformRequest: (url) => keyedRequest(url, apiKey(), location.origin) })
+ */
+export function keyedRequest(url: string, key: string | null, pageOrigin: string): { url: string; headers?: Record<string, string> } {
+  if (!key) return { url };
+  const target = new URL(url, pageOrigin);
+  const own = target.origin === pageOrigin && /^\/(tiles|ogc)(\/|\.|$)/.test(target.pathname);
+  return own ? { url, headers: { authorization: `Bearer ${key}` } } : { url };
+}
+
 export const mayEdit = (key: string | null): boolean => mayTake(key, 'submit');
 
 /** The plans a key drafts: the township planner the land, the maritime authority the sea (each its own scope). */
