@@ -88,7 +88,7 @@ const sink = {
       serverLog.errors++;
       if (serverLog.firstErrors.length < 5) serverLog.firstErrors.push(line.slice(0, 1000));
     } else if (level >= 40) serverLog.warnings++;
-    if (line.includes('"msg":"lookup index built"')) serverLog.rebuilds++;
+    if (/"msg":"lookup index (built|updated)"/.test(line)) serverLog.rebuilds++;
   },
 };
 
