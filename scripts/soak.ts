@@ -1,5 +1,5 @@
-// `npm run soak [-- --duration 60] [--backend postgresql] [--connections 50]` (or SOAK_SECONDS): the service as other
-// systems use it for a while, to show it stays healthy. In process on the embedded store (or a scratch database on the
+// `npm run soak [-- --duration 60] [--backend postgresql] [--connections 50] [--get-only] [--get-rate 1000]` (or
+// SOAK_SECONDS): the service as other systems use it for a while, to show it stays healthy. In process on the embedded store (or a scratch database on the
 // PostgreSQL of WANGGE_TEST_PG_URL, default the local one), on 127.0.0.1 only, logging at info as in production (into a sink
 // that counts), with three kinds of traffic at once, each from its own process (scripts/soak/traffic.ts):
 // single GET lookups from autocannon, a loop of 10,000-point POST batches and a few parallel loops of tiles z10–z14
@@ -51,7 +51,16 @@ const PLANNER = 'demo-planner';
 const REVIEWER = 'demo-reviewer';
 const REGISTRAR = 'demo-registrar';
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, backend: { type: 'string', default: 'embedded' }, connections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    backend: { type: 'string', default: 'embedded' },
+    connections: { type: 'string', default: '10' },
+    // GETs and filings only, no batches or tiles: writes against lookups alone, when the machine has little to spare.
+    'get-only': { type: 'boolean', default: false },
+    'get-rate': { type: 'string', default: String(GET_PER_S) },
+  },
+});
 const durationS = Number(values.duration ?? process.env.SOAK_SECONDS ?? 60);
 if (!Number.isFinite(durationS) || durationS < WARMUP_S + 3 * SAMPLE_S) {
   console.error(`soak: --duration ${values.duration ?? process.env.SOAK_SECONDS} is not a number of seconds ≥ ${WARMUP_S + 3 * SAMPLE_S}`);
@@ -62,12 +71,14 @@ if (backend !== 'embedded' && backend !== 'postgresql') {
   console.error(`soak: --backend ${backend} is neither embedded nor postgresql`);
   process.exit(2);
 }
-// Single GETs come over this many keep-alive connections (autocannon), together offering GET_PER_S.
+// Single GETs come over this many keep-alive connections (autocannon), together offering getPerS.
 const getConnections = Number(values.connections);
-if (!Number.isInteger(getConnections) || getConnections < 1) {
-  console.error(`soak: --connections ${values.connections} is not a positive whole number`);
+const getPerS = Number(values['get-rate']);
+if (![getConnections, getPerS].every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error(`soak: --connections ${values.connections} and --get-rate ${values['get-rate']} must be positive whole numbers`);
   process.exit(2);
 }
+const kinds: TrafficKind[] = values['get-only'] ? ['get'] : ['get', 'batch', 'tiles'];
 const collectGarbage = globalThis.gc;
 if (!collectGarbage) {
   console.error('soak: run with node --expose-gc (npm run soak does), so heap samples follow a full collection');
@@ -167,7 +178,7 @@ const tilePaths = Array.from({ length: TILE_POOL }, () => {
   return `/tiles/${TILE_LAYERS[Math.floor(random() * TILE_LAYERS.length)].name}/${z}/${x}/${y}.mvt`;
 });
 // Every tile of the pool once, so the tile cache is as full as it gets before the heap baseline.
-for (const tile of tilePaths) {
+for (const tile of kinds.includes('tiles') ? tilePaths : []) {
   const res = await fetch(base + tile, { headers: { 'accept-encoding': 'gzip' } });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`GET ${tile}: HTTP ${res.status}`);
@@ -191,14 +202,14 @@ const renamed = target;
 serverLog.rebuilds = 0;
 
 const maxSeconds = durationS + 60;
-const offered: Record<TrafficKind, number> = { get: GET_PER_S, batch: BATCHES_PER_S, tiles: TILES_PER_S };
+const offered: Record<TrafficKind, number> = { get: getPerS, batch: BATCHES_PER_S, tiles: TILES_PER_S };
 const startedAt = Date.now();
-const traffic: Record<TrafficKind, Traffic> = {
-  get: new Traffic({ kind: 'get', port, perSecond: GET_PER_S, maxSeconds, paths: getPaths, connections: getConnections }),
-  batch: new Traffic({ kind: 'batch', port, perSecond: BATCHES_PER_S, maxSeconds, points }),
-  tiles: new Traffic({ kind: 'tiles', port, perSecond: TILES_PER_S, maxSeconds, paths: tilePaths, concurrency: TILE_CONCURRENCY }),
+const starts: Record<TrafficKind, () => Traffic> = {
+  get: () => new Traffic({ kind: 'get', port, perSecond: getPerS, maxSeconds, paths: getPaths, connections: getConnections }),
+  batch: () => new Traffic({ kind: 'batch', port, perSecond: BATCHES_PER_S, maxSeconds, points }),
+  tiles: () => new Traffic({ kind: 'tiles', port, perSecond: TILES_PER_S, maxSeconds, paths: tilePaths, concurrency: TILE_CONCURRENCY }),
 };
-const kinds = Object.keys(traffic) as TrafficKind[];
+const traffic: Partial<Record<TrafficKind, Traffic>> = Object.fromEntries(kinds.map((k) => [k, starts[k]()]));
 const elapsedS = () => (Date.now() - startedAt) / 1000;
 
 interface Sample {
@@ -256,7 +267,7 @@ function sampleP99(): string {
 async function filingPhase(running: boolean): Promise<void> {
   // The last sample stops the traffic and takes its last window itself.
   if (!trafficRuns) return;
-  account([await traffic.get.window()]);
+  account([await traffic.get!.window()]);
   filingRuns = running;
 }
 
@@ -323,8 +334,8 @@ async function sampleEvery(): Promise<void> {
     // At the end one kind stops after the other, so none finishes its last requests on a server the others left idle.
     const windows: TrafficWindow[] = [];
     if (last) trafficRuns = false;
-    if (last) for (const k of kinds) windows.push(await traffic[k].stop());
-    else windows.push(...(await Promise.all(kinds.map((k) => traffic[k].window()))));
+    if (last) for (const k of kinds) windows.push(await traffic[k]!.stop());
+    else windows.push(...(await Promise.all(kinds.map((k) => traffic[k]!.window()))));
     account(windows);
     const p99 = sampleP99();
     collectGarbage!();
@@ -347,7 +358,7 @@ for (const outcome of await Promise.allSettled([sampled, fileEvery()])) {
   if (outcome.status === 'rejected') failures.push(`soak stopped early: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
 }
 // Any traffic process still running (after a failure above) is stopped before the service closes.
-for (const kind of kinds) await traffic[kind].stop().catch(() => undefined);
+for (const kind of kinds) await traffic[kind]!.stop().catch(() => undefined);
 await service.close();
 await scratch?.drop();
 
@@ -383,7 +394,7 @@ console.log(
       warmupS: WARMUP_S,
       machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadAverage: { start: loadAtStart, max: Math.max(0, ...samples.map((s) => s.load)), end: os.loadavg()[0] } },
       traffic: { getConnections, batchPoints: BATCH_POINTS, tileConcurrency: TILE_CONCURRENCY, tilePool: TILE_POOL, filingEveryS: FILING_EVERY_S },
-      offeredPerS: offered,
+      offeredPerS: Object.fromEntries(kinds.map((k) => [k, offered[k]])),
       requests: Object.fromEntries(kinds.map((k) => [k, totals[k].requests])),
       requestsPerS: Object.fromEntries(kinds.map((k) => [k, Math.round((totals[k].requests / durationS) * 10) / 10])),
       errors: Object.fromEntries(kinds.map((k) => [k, totals[k].errors])),
