@@ -91,7 +91,7 @@ setTimeout(() => {
 }, (durationS + 180) * 1000).unref();
 
 // The server's log at info, as in production; the sink counts index rebuilds and keeps the first error lines.
-const serverLog = { rebuilds: 0, warnings: 0, errors: 0, firstErrors: [] as string[] };
+const serverLog = { rebuilds: 0, rebuildMs: [] as number[], warnings: 0, errors: 0, firstErrors: [] as string[] };
 const sink = {
   write(line: string) {
     const level = Number(/^\{"level":(\d+)/.exec(line)?.[1] ?? 0);
@@ -99,7 +99,10 @@ const sink = {
       serverLog.errors++;
       if (serverLog.firstErrors.length < 5) serverLog.firstErrors.push(line.slice(0, 1000));
     } else if (level >= 40) serverLog.warnings++;
-    if (/"msg":"lookup index (built|updated)"/.test(line)) serverLog.rebuilds++;
+    if (/"msg":"lookup index (built|updated)"/.test(line)) {
+      serverLog.rebuilds++;
+      serverLog.rebuildMs.push((JSON.parse(line) as { ms: number }).ms);
+    }
   },
 };
 
@@ -200,6 +203,7 @@ for (const grid of grids.features) {
 if (!target) throw new Error(`no grid of ${POINTS_TOWNSHIP} looks up to itself at a point inside it`);
 const renamed = target;
 serverLog.rebuilds = 0;
+serverLog.rebuildMs = [];
 
 const maxSeconds = durationS + 60;
 const offered: Record<TrafficKind, number> = { get: getPerS, batch: BATCHES_PER_S, tiles: TILES_PER_S };
@@ -412,6 +416,8 @@ console.log(
       externalMB: { start: samples.at(0)?.externalMB, end: samples.at(-1)?.externalMB },
       filings,
       indexRebuilds: serverLog.rebuilds,
+      // Wall time of each rebuild or update, reading the store included.
+      indexRebuildMs: serverLog.rebuildMs,
       serverLog: { warnings: serverLog.warnings, errors: serverLog.errors, firstErrors: serverLog.firstErrors },
       failures,
       ok: failures.length === 0,
