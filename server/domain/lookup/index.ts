@@ -1,4 +1,4 @@
-export { buildLookupIndex, firstCoveringGrid, lookupBatch, lookupLayerOf, lookupPartKey, lookupPoint, lookupUpdateScope, updateLookupIndex } from './lookup-index.ts';
+export { buildLookupIndex, lookupBatch, lookupLayerOf, lookupPartKey, lookupPoint, lookupUpdateScope, updateLookupIndex } from './lookup-index.ts';
 export type { BatchLookup, LookupGrid, LookupGridInput, LookupIndex, LookupIndexOptions, LookupLayer, LookupLayerName, LookupPart, PointLookup } from './lookup-index.ts';
 export { nearestGrid, type NearestGrid } from './nearest-grid.ts';
 export { detectSwappedPoint, type ServiceBBox } from './swapped-point.ts';
