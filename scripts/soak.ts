@@ -1,9 +1,11 @@
-// `npm run soak [-- --duration 60]` (or SOAK_SECONDS): the service as other systems use it for a while, to show it
-// stays healthy. In process on the embedded store, on 127.0.0.1 only, logging at info as in production (into a sink
+// `npm run soak [-- --duration 60] [--backend postgresql] [--connections 50] [--get-only] [--get-rate 1000]` (or
+// SOAK_SECONDS): the service as other systems use it for a while, to show it stays healthy. In process on the embedded store (or a scratch database on the
+// PostgreSQL of WANGGE_TEST_PG_URL, default the local one), on 127.0.0.1 only, logging at info as in production (into a sink
 // that counts), with three kinds of traffic at once, each from its own process (scripts/soak/traffic.ts):
 // single GET lookups from autocannon, a loop of 10,000-point POST batches and a few parallel loops of tiles z10–z14
 // over the demo, each at a steady rate; and every 15 s a filing through the plan workflow (a grid of 沈家门街道 renamed), so the lookup
-// index is rebuilt under load, after which a GET must answer with the new name. Every 5 s a progress line (stderr);
+// index is rebuilt under load, after which a GET must answer with the new name. GET latency is also reported apart for
+// the time filings run (from the workflow's first request until a lookup names the grid anew). Every 5 s a progress line (stderr);
 // at the end one JSON summary (stdout), and exit 1 if any request failed, a filing was not seen, the server logged
 // an error or the heap grew faster than HEAP_SLOPE_LIMIT_MB_PER_MIN. Needs --expose-gc (the npm script sets it) so every
 // heap sample is taken after a full collection.
@@ -16,6 +18,7 @@ import pino from 'pino';
 import { pointOnFeature } from '@turf/turf';
 import type { MultiPolygon } from 'geojson';
 import { POINTS_TOWNSHIP, realisticPoints, startLoopbackService } from './bench/loopback.ts';
+import { createScratchDatabase } from '../test/support/service.ts';
 import { Latencies, type TrafficCommand, type TrafficKind, type TrafficStart, type TrafficWindow } from './soak/window.ts';
 import { TILE_LAYERS } from '../server/domain/tiles/layers.ts';
 import { tileOf } from '../server/domain/tiles/tile-math.ts';
@@ -39,7 +42,6 @@ const FRESH_WITHIN_MS = 10_000;
 // ~500,000 batch points/s), so latency shows how the service holds up over time rather than queueing; a service
 // that falls behind shows as fewer requests than offered and a rising p99.
 const GET_PER_S = 5_000;
-const GET_CONNECTIONS = 10;
 const BATCHES_PER_S = 4;
 const BATCH_POINTS = 10_000;
 const TILES_PER_S = 100;
@@ -49,12 +51,34 @@ const PLANNER = 'demo-planner';
 const REVIEWER = 'demo-reviewer';
 const REGISTRAR = 'demo-registrar';
 
-const { values } = parseArgs({ options: { duration: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    backend: { type: 'string', default: 'embedded' },
+    connections: { type: 'string', default: '10' },
+    // GETs and filings only, no batches or tiles: writes against lookups alone, when the machine has little to spare.
+    'get-only': { type: 'boolean', default: false },
+    'get-rate': { type: 'string', default: String(GET_PER_S) },
+  },
+});
 const durationS = Number(values.duration ?? process.env.SOAK_SECONDS ?? 60);
 if (!Number.isFinite(durationS) || durationS < WARMUP_S + 3 * SAMPLE_S) {
   console.error(`soak: --duration ${values.duration ?? process.env.SOAK_SECONDS} is not a number of seconds ≥ ${WARMUP_S + 3 * SAMPLE_S}`);
   process.exit(2);
 }
+const backend = values.backend;
+if (backend !== 'embedded' && backend !== 'postgresql') {
+  console.error(`soak: --backend ${backend} is neither embedded nor postgresql`);
+  process.exit(2);
+}
+// Single GETs come over this many keep-alive connections (autocannon), together offering getPerS.
+const getConnections = Number(values.connections);
+const getPerS = Number(values['get-rate']);
+if (![getConnections, getPerS].every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error(`soak: --connections ${values.connections} and --get-rate ${values['get-rate']} must be positive whole numbers`);
+  process.exit(2);
+}
+const kinds: TrafficKind[] = values['get-only'] ? ['get'] : ['get', 'batch', 'tiles'];
 const collectGarbage = globalThis.gc;
 if (!collectGarbage) {
   console.error('soak: run with node --expose-gc (npm run soak does), so heap samples follow a full collection');
@@ -67,7 +91,7 @@ setTimeout(() => {
 }, (durationS + 180) * 1000).unref();
 
 // The server's log at info, as in production; the sink counts index rebuilds and keeps the first error lines.
-const serverLog = { rebuilds: 0, warnings: 0, errors: 0, firstErrors: [] as string[] };
+const serverLog = { rebuilds: 0, rebuildMs: [] as number[], warnings: 0, errors: 0, firstErrors: [] as string[] };
 const sink = {
   write(line: string) {
     const level = Number(/^\{"level":(\d+)/.exec(line)?.[1] ?? 0);
@@ -75,7 +99,10 @@ const sink = {
       serverLog.errors++;
       if (serverLog.firstErrors.length < 5) serverLog.firstErrors.push(line.slice(0, 1000));
     } else if (level >= 40) serverLog.warnings++;
-    if (line.includes('"msg":"lookup index built"')) serverLog.rebuilds++;
+    if (/"msg":"lookup index (built|updated)"/.test(line)) {
+      serverLog.rebuilds++;
+      serverLog.rebuildMs.push((JSON.parse(line) as { ms: number }).ms);
+    }
   },
 };
 
@@ -123,7 +150,8 @@ class Traffic {
   }
 }
 
-const { service, port, base } = await startLoopbackService({ LOG_LEVEL: 'info' }, pino({ level: 'info' }, sink));
+const scratch = backend === 'postgresql' ? await createScratchDatabase() : null;
+const { service, port, base } = await startLoopbackService({ LOG_LEVEL: 'info', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }, pino({ level: 'info' }, sink));
 const loadAtStart = os.loadavg()[0];
 
 /** One API call as the holder of `key`; anything but a 2xx throws with the answer. */
@@ -153,7 +181,7 @@ const tilePaths = Array.from({ length: TILE_POOL }, () => {
   return `/tiles/${TILE_LAYERS[Math.floor(random() * TILE_LAYERS.length)].name}/${z}/${x}/${y}.mvt`;
 });
 // Every tile of the pool once, so the tile cache is as full as it gets before the heap baseline.
-for (const tile of tilePaths) {
+for (const tile of kinds.includes('tiles') ? tilePaths : []) {
   const res = await fetch(base + tile, { headers: { 'accept-encoding': 'gzip' } });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`GET ${tile}: HTTP ${res.status}`);
@@ -175,16 +203,17 @@ for (const grid of grids.features) {
 if (!target) throw new Error(`no grid of ${POINTS_TOWNSHIP} looks up to itself at a point inside it`);
 const renamed = target;
 serverLog.rebuilds = 0;
+serverLog.rebuildMs = [];
 
 const maxSeconds = durationS + 60;
-const offered: Record<TrafficKind, number> = { get: GET_PER_S, batch: BATCHES_PER_S, tiles: TILES_PER_S };
+const offered: Record<TrafficKind, number> = { get: getPerS, batch: BATCHES_PER_S, tiles: TILES_PER_S };
 const startedAt = Date.now();
-const traffic: Record<TrafficKind, Traffic> = {
-  get: new Traffic({ kind: 'get', port, perSecond: GET_PER_S, maxSeconds, paths: getPaths, connections: GET_CONNECTIONS }),
-  batch: new Traffic({ kind: 'batch', port, perSecond: BATCHES_PER_S, maxSeconds, points }),
-  tiles: new Traffic({ kind: 'tiles', port, perSecond: TILES_PER_S, maxSeconds, paths: tilePaths, concurrency: TILE_CONCURRENCY }),
+const starts: Record<TrafficKind, () => Traffic> = {
+  get: () => new Traffic({ kind: 'get', port, perSecond: getPerS, maxSeconds, paths: getPaths, connections: getConnections }),
+  batch: () => new Traffic({ kind: 'batch', port, perSecond: BATCHES_PER_S, maxSeconds, points }),
+  tiles: () => new Traffic({ kind: 'tiles', port, perSecond: TILES_PER_S, maxSeconds, paths: tilePaths, concurrency: TILE_CONCURRENCY }),
 };
-const kinds = Object.keys(traffic) as TrafficKind[];
+const traffic: Partial<Record<TrafficKind, Traffic>> = Object.fromEntries(kinds.map((k) => [k, starts[k]()]));
 const elapsedS = () => (Date.now() - startedAt) / 1000;
 
 interface Sample {
@@ -198,21 +227,52 @@ const samples: Sample[] = [];
 const totals = Object.fromEntries(kinds.map((k) => [k, { requests: 0, errors: 0, non2xx: 0, firstFailure: undefined as string | undefined, latencies: new Latencies() }]));
 const failures: string[] = [];
 
-/** Adds one window per kind to the totals; the latencies count only after warm-up. Returns the window's p99 per kind. */
-function account(windows: TrafficWindow[], afterWarmup: boolean): string {
-  return windows
-    .map((w) => {
-      const total = totals[w.kind];
-      total.requests += w.requests;
-      total.errors += w.errors;
-      total.non2xx += w.non2xx;
-      total.firstFailure ??= w.firstFailure;
-      if (afterWarmup) total.latencies.add(w.latencies);
-      const window = new Latencies();
-      window.add(w.latencies);
-      return `${w.kind} ${window.percentile(0.99) ?? '-'}`;
+// GET latency apart for the time filings run (a filing's workflow until a lookup names the grid anew) and the rest:
+// the get traffic is asked for a window when a filing starts and when it is seen, so each window lies in one phase.
+let filingRuns = false;
+let trafficRuns = true;
+const getByPhase = { filing: new Latencies(), quiet: new Latencies() };
+// Each kind's latencies since the last progress line.
+const sinceSample = Object.fromEntries(kinds.map((k) => [k, new Latencies()]));
+
+// When each kind's current window began (seconds since the start): windows end at samples and at filing phases.
+const windowStartS = Object.fromEntries(kinds.map((k) => [k, 0]));
+
+/** Adds windows just taken to the totals; the latencies count only for windows that began after warm-up. */
+function account(windows: TrafficWindow[]): void {
+  for (const w of windows) {
+    // Samples are due on whole multiples of SAMPLE_S and come a few ms late.
+    const afterWarmup = windowStartS[w.kind] > WARMUP_S - 1;
+    windowStartS[w.kind] = elapsedS();
+    const total = totals[w.kind];
+    total.requests += w.requests;
+    total.errors += w.errors;
+    total.non2xx += w.non2xx;
+    total.firstFailure ??= w.firstFailure;
+    sinceSample[w.kind].add(w.latencies);
+    if (!afterWarmup) continue;
+    total.latencies.add(w.latencies);
+    if (w.kind === 'get') getByPhase[filingRuns ? 'filing' : 'quiet'].add(w.latencies);
+  }
+}
+
+/** Each kind's p99 since the last progress line, and a fresh start for the next. */
+function sampleP99(): string {
+  return kinds
+    .map((k) => {
+      const p99 = sinceSample[k].percentile(0.99);
+      sinceSample[k] = new Latencies();
+      return `${k} ${p99 ?? '-'}`;
     })
     .join(' / ');
+}
+
+/** Marks the start or end of a filing's time, after accounting the GETs answered before it. */
+async function filingPhase(running: boolean): Promise<void> {
+  // The last sample stops the traffic and takes its last window itself.
+  if (!trafficRuns) return;
+  account([await traffic.get!.window()]);
+  filingRuns = running;
 }
 
 const filings: Array<{ number: string; atS: number; workflowMs: number; freshAfterMs: number | null; firstLookupFresh: boolean }> = [];
@@ -220,6 +280,7 @@ const notes: string[] = [];
 
 /** Renames the target grid through the plan workflow (draft from the filed partition → submit → approve → file). */
 async function fileRename(n: number): Promise<void> {
+  await filingPhase(true);
   const started = performance.now();
   const name = `${renamed.properties.name}（第${n}次更名）`;
   const created = await call('POST', '/v1/plans', PLANNER, { townshipCode: POINTS_TOWNSHIP, trigger: 'other', triggerNote: '浸泡测试：网格更名', start: 'filed' });
@@ -247,6 +308,7 @@ async function fileRename(n: number): Promise<void> {
     }
     await sleep(10);
   }
+  await filingPhase(false);
   filings.push({ number: filed.filing.number, atS: Math.round(elapsedS()), workflowMs, freshAfterMs, firstLookupFresh: firstLookupFresh === true });
   notes.push(`filed ${filed.filing.number} in ${workflowMs} ms, ${freshAfterMs === null ? `NOT seen by lookups within ${FRESH_WITHIN_MS} ms` : `seen by lookups after ${freshAfterMs} ms`}`);
   if (freshAfterMs === null) failures.push(`filing ${filed.filing.number}: the rename was not seen by a lookup within ${FRESH_WITHIN_MS} ms`);
@@ -262,6 +324,7 @@ async function fileEvery(): Promise<void> {
     try {
       await fileRename(n);
     } catch (error) {
+      filingRuns = false;
       failures.push(`filing ${n}: ${error instanceof Error ? error.message : String(error)}`);
       notes.push(`filing ${n} FAILED`);
     }
@@ -274,9 +337,11 @@ async function sampleEvery(): Promise<void> {
     const last = n * SAMPLE_S + SAMPLE_S > durationS;
     // At the end one kind stops after the other, so none finishes its last requests on a server the others left idle.
     const windows: TrafficWindow[] = [];
-    if (last) for (const k of kinds) windows.push(await traffic[k].stop());
-    else windows.push(...(await Promise.all(kinds.map((k) => traffic[k].window()))));
-    const p99 = account(windows, n * SAMPLE_S > WARMUP_S);
+    if (last) trafficRuns = false;
+    if (last) for (const k of kinds) windows.push(await traffic[k]!.stop());
+    else windows.push(...(await Promise.all(kinds.map((k) => traffic[k]!.window()))));
+    account(windows);
+    const p99 = sampleP99();
     collectGarbage!();
     const memory = process.memoryUsage();
     const sample = { atS: Math.round(elapsedS() * 10) / 10, heapUsedMB: mb(memory.heapUsed), rssMB: mb(memory.rss), externalMB: mb(memory.external), load: os.loadavg()[0] };
@@ -297,8 +362,9 @@ for (const outcome of await Promise.allSettled([sampled, fileEvery()])) {
   if (outcome.status === 'rejected') failures.push(`soak stopped early: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
 }
 // Any traffic process still running (after a failure above) is stopped before the service closes.
-for (const kind of kinds) await traffic[kind].stop().catch(() => undefined);
+for (const kind of kinds) await traffic[kind]!.stop().catch(() => undefined);
 await service.close();
+await scratch?.drop();
 
 /** Least-squares slope of heap over time, MB per minute (0 from fewer than two samples). */
 function slopePerMinute(points: Sample[]): number {
@@ -312,6 +378,7 @@ function slopePerMinute(points: Sample[]): number {
   return Math.round((sxy / sxx) * 100) / 100;
 }
 
+const summary = (l: Latencies) => ({ requests: l.count, p50: l.percentile(0.5), p99: l.percentile(0.99), max: l.percentile(1) });
 const heapSlope = slopePerMinute(samples);
 for (const kind of kinds) {
   const t = totals[kind];
@@ -325,18 +392,19 @@ console.log(
   JSON.stringify(
     {
       soak: 'service',
-      backend: 'embedded',
+      backend,
       durationS,
       sampleS: SAMPLE_S,
       warmupS: WARMUP_S,
       machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadAverage: { start: loadAtStart, max: Math.max(0, ...samples.map((s) => s.load)), end: os.loadavg()[0] } },
-      traffic: { getConnections: GET_CONNECTIONS, batchPoints: BATCH_POINTS, tileConcurrency: TILE_CONCURRENCY, tilePool: TILE_POOL, filingEveryS: FILING_EVERY_S },
-      offeredPerS: offered,
+      traffic: { getConnections, batchPoints: BATCH_POINTS, tileConcurrency: TILE_CONCURRENCY, tilePool: TILE_POOL, filingEveryS: FILING_EVERY_S },
+      offeredPerS: Object.fromEntries(kinds.map((k) => [k, offered[k]])),
       requests: Object.fromEntries(kinds.map((k) => [k, totals[k].requests])),
       requestsPerS: Object.fromEntries(kinds.map((k) => [k, Math.round((totals[k].requests / durationS) * 10) / 10])),
       errors: Object.fromEntries(kinds.map((k) => [k, totals[k].errors])),
       non2xx: Object.fromEntries(kinds.map((k) => [k, totals[k].non2xx])),
-      latencyMsAfterWarmup: Object.fromEntries(kinds.map((k) => [k, { p50: totals[k].latencies.percentile(0.5), p99: totals[k].latencies.percentile(0.99), max: totals[k].latencies.percentile(1) }])),
+      latencyMsAfterWarmup: Object.fromEntries(kinds.map((k) => [k, summary(totals[k].latencies)])),
+      getLatencyMsAfterWarmup: { duringFilings: summary(getByPhase.filing), betweenFilings: summary(getByPhase.quiet) },
       heap: {
         startMB: samples.at(0)?.heapUsedMB,
         endMB: samples.at(-1)?.heapUsedMB,
@@ -348,6 +416,8 @@ console.log(
       externalMB: { start: samples.at(0)?.externalMB, end: samples.at(-1)?.externalMB },
       filings,
       indexRebuilds: serverLog.rebuilds,
+      // Wall time of each rebuild or update, reading the store included.
+      indexRebuildMs: serverLog.rebuildMs,
       serverLog: { warnings: serverLog.warnings, errors: serverLog.errors, firstErrors: serverLog.firstErrors },
       failures,
       ok: failures.length === 0,

@@ -38,10 +38,12 @@ function randomPoints(bbox: BBox, n: number, seed: number): Float64Array {
 function indexBytes(index: LookupIndex): number {
   let bytes = 0;
   for (const layer of [index.land, index.micro, index.sea]) {
-    for (const value of Object.values(layer.packed)) {
-      if (ArrayBuffer.isView(value)) bytes += value.byteLength;
+    for (const { packed } of layer.parts) {
+      for (const value of Object.values(packed)) {
+        if (ArrayBuffer.isView(value)) bytes += value.byteLength;
+      }
+      bytes += packed.tree?.data.byteLength ?? 0;
     }
-    bytes += layer.packed.tree?.data.byteLength ?? 0;
   }
   return bytes;
 }
@@ -114,7 +116,7 @@ function runScenario(s: Scenario) {
     vertices: { min: Math.min(...vertexCounts), mean: Math.round(vertexCounts.reduce((a, b) => a + b, 0) / vertexCounts.length), max: Math.max(...vertexCounts) },
     generate_s: +generateSeconds.toFixed(2),
     build_s: +buildSeconds.toFixed(2),
-    directory: { nx: index.land.packed.dirNx, ny: index.land.packed.dirNy, entries: index.land.packed.cellEntries.length },
+    directory: { parts: index.land.parts.length, entries: index.land.parts.reduce((sum, { packed }) => sum + packed.cellEntries.length, 0) },
     points: POINTS,
     batch_points_per_s: Math.round(batchRate),
     batch_best_points_per_s: Math.round(Math.max(...rates)),

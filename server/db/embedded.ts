@@ -1,26 +1,50 @@
 // The embedded database: PGlite with its PostGIS extension, stored in a local folder and served over the
 // PostgreSQL wire protocol on a loopback port so the same `pg` driver and knex code run on both backends.
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+// PGlite runs in a worker thread of its own (embeddedWorker.ts): its queries are synchronous WebAssembly, and in
+// the service's thread every query (a filing's transaction, a tile drawn) would stall all other requests, in-memory
+// lookups included, for its whole duration.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDatabase {
   connectionString: string;
   stop(): Promise<void>;
 }
 
-/** Opens (or creates) the PGlite database in `dataDir`; `dataDir` null keeps it in memory (tests). */
+export interface EmbeddedWorkerData {
+  dataDir: string | null;
+}
+
+export type EmbeddedWorkerMessage = { kind: 'ready'; connectionString: string } | { kind: 'stopped' } | { kind: 'failed'; message: string };
+
+const ENTRY = new URL('./embeddedWorker.ts', import.meta.url).href;
+// The service runs under tsx; a worker does not inherit its loader, so it registers tsx before importing the entry.
+const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); })`;
+
+/** Opens (or creates) the PGlite database in `dataDir` in its own thread; `dataDir` null keeps it in memory (tests). */
 export async function startEmbeddedDatabase(dataDir: string | null): Promise<EmbeddedDatabase> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: dataDir ?? undefined, extensions: { postgis } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-  await server.start();
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { dataDir } satisfies EmbeddedWorkerData });
+  // A thread that fails once running shows as refused connections in the pool, which the queries report.
+  worker.on('error', () => undefined);
+  const exited = once(worker, 'exit');
+  const reply = () =>
+    new Promise<EmbeddedWorkerMessage>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      void exited.then(([code]) => reject(new Error(`the embedded database thread exited with code ${code}`)));
+    });
+  const started = await reply();
+  if (started.kind !== 'ready') {
+    await worker.terminate();
+    throw new Error(`the embedded database did not start: ${started.kind === 'failed' ? started.message : started.kind}`);
+  }
   return {
-    connectionString: `postgres://postgres@${server.getServerConn()}/postgres`,
+    connectionString: started.connectionString,
     async stop() {
-      await server.stop();
-      await db.close();
+      const stopped = reply();
+      worker.postMessage('stop');
+      await stopped.catch(() => undefined);
+      await worker.terminate();
     },
   };
 }

@@ -1,7 +1,9 @@
 // Holds the in-memory lookup index of the partition in force and keeps it current: built from PostGIS at start,
-// rebuilt (build the new one, then swap the reference) when a filing lands, heard in-process and, on a real
-// PostgreSQL, through LISTEN wangge_filing so every replica follows. When position ingest derives new formation
-// footprints (wangge_footprint) only the sea layer is rebuilt. Past dates use a small LRU of per-date
+// updated when a filing lands, heard in-process and, on a real PostgreSQL, through LISTEN wangge_filing so every
+// replica follows. A filing changes one township's grids, so only that township is read back and repacked
+// (updateLookupIndex); lookups answer from the previous index until the new one is swapped in, and never wait on
+// the database. When position ingest derives new formation footprints (wangge_footprint) only the sea layer is
+// rebuilt; a lost LISTEN connection rebuilds everything. Past dates use a small LRU of per-date
 // indexes built from the registry (`inForce(…, at)`); a filing clears it, since "today" may have changed.
 // With LOOKUP_ENGINE=postgis no index is built and every answer comes from PostGIS.
 import type { Knex } from 'knex';
@@ -9,12 +11,15 @@ import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LookupEngine } from '../config/env.ts';
 import type { Backend } from '../db/database.ts';
+import { significantDigits } from '../domain/codes/index.ts';
 import {
   buildLookupIndex,
   detectSwappedPoint,
   lookupBatch,
   lookupPoint,
+  lookupUpdateScope,
   nearestGrid,
+  updateLookupIndex,
   type LookupGrid,
   type LookupIndex,
   type NearestGrid,
@@ -33,6 +38,15 @@ export type DivisionLink = Pick<DivisionNode, 'code' | 'name' | 'level'>;
 
 /** What a rebuild covers: everything, or only the sea layer (footprints moved, nothing else changed). */
 export type RebuildScope = 'all' | 'sea';
+
+/** Work waiting for the index: rebuilds and the division prefixes of townships filed since the last pass. */
+interface PendingWork {
+  all: boolean;
+  sea: boolean;
+  townships: Set<string>;
+}
+
+const noWork = (): PendingWork => ({ all: false, sea: false, townships: new Set() });
 
 /** Answers for a batch, in input order; `grids` holds every grid answered, referenced by position. */
 export interface BatchAnswer {
@@ -81,7 +95,7 @@ export class LookupService {
   private flat: ReturnType<typeof flatGrids> | null = null;
   private readonly pastIndexes = new Map<string, Promise<LookupIndex>>();
   private rebuilding: Promise<void> | null = null;
-  private pendingScope: RebuildScope | null = null;
+  private pending: PendingWork = noWork();
   private readonly heardEvents = new Set<string>();
   private unsubscribe: Array<() => void> = [];
   private listener: pg.Client | null = null;
@@ -110,24 +124,42 @@ export class LookupService {
     await this.rebuilding;
   }
 
-  /** Rebuilds the index and division chains (or only the sea layer); concurrent calls coalesce into at most one more build. */
+  /** Rebuilds the index and division chains (or only the sea layer); calls while one runs coalesce into one more pass. */
   rebuild(scope: RebuildScope = 'all'): Promise<void> {
-    if (this.rebuilding) {
-      this.pendingScope = this.pendingScope === 'all' || scope === 'all' ? 'all' : 'sea';
-      return this.rebuilding;
-    }
+    if (scope === 'all') this.pending.all = true;
+    else this.pending.sea = true;
+    return this.work();
+  }
+
+  /** Reads back and repacks the grids of one township (a division prefix or code), after a filing of it. */
+  updateTownship(townshipCode: string): Promise<void> {
+    this.pending.townships.add(lookupUpdateScope(townshipCode.slice(0, significantDigits(townshipCode))));
+    return this.work();
+  }
+
+  // One pass at a time, in the order the changes were committed: each reads the store after its change was heard.
+  private work(): Promise<void> {
+    if (this.rebuilding) return this.rebuilding.then(() => (this.hasWork() ? this.work() : undefined));
     const run = async () => {
-      let next: RebuildScope | null = scope;
-      do {
-        this.pendingScope = null;
-        await (next === 'sea' ? this.buildSeaLayer() : this.buildAll());
-        next = this.pendingScope;
-      } while (next && !this.stopped);
+      while (this.hasWork() && !this.stopped) {
+        const { all, sea, townships } = this.pending;
+        this.pending = noWork();
+        if (all) {
+          await this.buildAll();
+          continue;
+        }
+        for (const prefix of townships) await this.buildTownship(prefix);
+        if (sea) await this.buildSeaLayer();
+      }
     };
     this.rebuilding = run().finally(() => {
       this.rebuilding = null;
     });
     return this.rebuilding;
+  }
+
+  private hasWork(): boolean {
+    return this.pending.all || this.pending.sea || this.pending.townships.size > 0;
   }
 
   private async buildAll(): Promise<void> {
@@ -144,6 +176,20 @@ export class LookupService {
     this.pastIndexes.clear();
     this.generation++;
     this.options.log?.info({ ms: Date.now() - started, grids: inputs?.length, engine }, 'lookup index built');
+  }
+
+  /** Swaps in the township's grids now in force; the other townships' parts and the division chains stay. */
+  private async buildTownship(prefix: string): Promise<void> {
+    const started = Date.now();
+    const { knex, engine } = this.options;
+    const [inputs, area] = await Promise.all([engine === 'memory' ? lookupGridInputs(knex, undefined, undefined, prefix) : Promise.resolve(null), serviceExtent(knex)]);
+    const current = this.snapshot.index;
+    const index = current && inputs ? updateLookupIndex(current, prefix, inputs) : current;
+    this.snapshot = { ...this.snapshot, index, area };
+    this.flat = index ? flatGrids(index) : null;
+    this.pastIndexes.clear();
+    this.generation++;
+    this.options.log?.info({ ms: Date.now() - started, township: prefix, grids: inputs?.length, engine }, 'lookup index updated');
   }
 
   /** Swaps in a new sea layer; land, micro-grids and division chains stay. PostGIS mode reads the store each time. */
@@ -168,7 +214,7 @@ export class LookupService {
 
   private filingLanded(event: FilingLanded): void {
     if (!this.firstHearing(`filing:${event.number}`)) return;
-    this.rebuild().catch((err: unknown) => this.options.log?.error({ err }, 'lookup index rebuild failed'));
+    this.updateTownship(event.townshipCode).catch((err: unknown) => this.options.log?.error({ err }, 'lookup index update failed'));
   }
 
   private footprintsMoved(event: FootprintsMoved): void {

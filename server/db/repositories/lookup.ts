@@ -12,13 +12,14 @@ type LookupGridRow = GridIdentityRow;
 const toLookupGrid = (row: LookupGridRow): LookupGrid => gridIdentity(row);
 
 /**
- * Every grid in force now or on `at` (of one lookup layer when `layer` is given), with its geometry. 15 decimals
- * keep every double of a lon/lat exactly (its last bit is ~1e-14 there), so the index tests the same vertices as
- * `ST_Covers`.
+ * Every grid in force now or on `at` (of one lookup layer when `layer` is given, under a division prefix when
+ * `prefix` is), with its geometry. 15 decimals keep every double of a lon/lat exactly (its last bit is ~1e-14
+ * there), so the index tests the same vertices as `ST_Covers`.
  */
-export async function lookupGridInputs(knex: Knex, at?: string, layer?: LookupLayerName): Promise<LookupGridInput[]> {
+export async function lookupGridInputs(knex: Knex, at?: string, layer?: LookupLayerName, prefix?: string): Promise<LookupGridInput[]> {
   const rows: Array<LookupGridRow & { geometry: MultiPolygon }> = await inForce(knex('grids'), at)
     .modify((q) => (layer ? q.whereRaw(LOOKUP_LAYER_FILTER[layer]) : q))
+    .modify((q) => (prefix ? q.where('division_code', 'like', `${prefix}%`) : q))
     .select('code', 'name', 'kind', 'subkind', 'division_code', 'parent_code', knex.raw('ST_AsGeoJSON(geom, 15)::json AS geometry'));
   return rows.map((row) => ({ ...toLookupGrid(row), geometry: row.geometry }));
 }

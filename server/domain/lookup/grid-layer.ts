@@ -57,7 +57,8 @@ export interface GridLayerOptions {
 const EDGES_PER_ROW = 4;
 const MAX_ROWS = 1024;
 
-function cellOf(v: number, min: number, inv: number, n: number): number {
+/** Cell of v in n cells from min, 1 / width inv; clamped, and monotone in v in floating point too. */
+export function cellOf(v: number, min: number, inv: number, n: number): number {
   const c = Math.floor((v - min) * inv);
   return c < 0 ? 0 : c >= n ? n - 1 : c;
 }

@@ -1,6 +1,8 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { GRID_SUBKINDS, GridKind } from '../../schemas/resources.ts';
+import { divisionPrefix } from '../divisions/codes.ts';
 import { buildGridLayer, directoryCell, firstCovering, polygonCovers, singlePoint, type GridLayer, type GridLayerOptions } from './grid-layer.ts';
+import { partCell, partDirectory, type PartDirectory } from './part-directory.ts';
 
 // Spelled from the constant: the schema's GridSubkind union is built from a mapped array and types as never.
 type GridSubkindName = (typeof GRID_SUBKINDS)[GridKind][number];
@@ -22,10 +24,22 @@ export type LookupGrid = Omit<LookupGridInput, 'geometry'>;
 /** land: comprehensive and special grids; micro: micro-grids; sea: maritime grids. */
 export type LookupLayerName = 'land' | 'micro' | 'sea';
 
-export interface LookupLayer {
-  /** Grids in code order (`COLLATE "C"`); the batch results are indexes into this array. */
+/** One township's grids of a layer, packed on their own so that a filing repacks its township only. */
+export interface LookupPart {
+  /** The township digits every grid of the part shares ({@link lookupPartKey}). */
+  readonly key: string;
+  /** The part's grids in code order; polygon p of `packed` is grids[p]. */
   readonly grids: readonly LookupGrid[];
   readonly packed: GridLayer;
+}
+
+export interface LookupLayer {
+  /** Every grid of the layer, part after part (parts in key order, each in code order); batch results index into it. */
+  readonly grids: readonly LookupGrid[];
+  readonly parts: readonly LookupPart[];
+  /** Position in `grids` of each part's first grid. */
+  readonly partStart: Int32Array;
+  readonly directory: PartDirectory;
 }
 
 export interface LookupIndex {
@@ -54,48 +68,151 @@ export function lookupLayerOf(grid: Pick<LookupGridInput, 'kind' | 'parentCode'>
   return grid.kind === 'maritime' ? 'sea' : 'land';
 }
 
+/**
+ * The part a grid is packed in: the township digits of its division code, the same prefix a filing of that township
+ * replaces (`division_code LIKE prefix%`).
+ * @example lookupPartKey({ divisionCode: '330903001002' }) // '330903001'
+ */
+export function lookupPartKey(grid: Pick<LookupGridInput, 'divisionCode'>): string {
+  return divisionPrefix(grid.divisionCode, 'township');
+}
+
 // Byte order of ASCII codes, the order of PostgreSQL's COLLATE "C".
 function compareCodes(a: { code: string }, b: { code: string }): number {
   return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
 
-function buildLayer(inputs: LookupGridInput[], options: GridLayerOptions): LookupLayer {
+function buildPart(key: string, inputs: LookupGridInput[], options: GridLayerOptions): LookupPart {
   const sorted = [...inputs].sort(compareCodes);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].code === sorted[i - 1].code) throw new RangeError(`duplicate grid code ${sorted[i].code} in the lookup index`);
   }
   const packed = buildGridLayer(sorted, options);
   const grids = sorted.map(({ geometry: _geometry, ...grid }) => grid);
-  return { grids, packed };
+  return { key, grids, packed };
+}
+
+/** A layer over parts (in any order): sorted by key, their grids concatenated, the directory over their extents. */
+function layerOf(parts: LookupPart[]): LookupLayer {
+  parts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const partStart = new Int32Array(parts.length + 1);
+  parts.forEach((part, p) => (partStart[p + 1] = partStart[p] + part.grids.length));
+  return { grids: parts.flatMap((part) => part.grids), parts, partStart, directory: partDirectory(parts.map((part) => part.packed.dirBox)) };
+}
+
+const layerOptions = (layer: LookupLayerName, options: LookupIndexOptions): GridLayerOptions => ({ cellsPerPolygon: options.cellsPerGrid, firstOnly: layer !== 'sea' });
+
+/** Packs grids into parts per layer and key. */
+function packParts(grids: Iterable<LookupGridInput>, options: LookupIndexOptions): Record<LookupLayerName, LookupPart[]> {
+  const groups: Record<LookupLayerName, Map<string, LookupGridInput[]>> = { land: new Map(), micro: new Map(), sea: new Map() };
+  for (const grid of grids) {
+    const byKey = groups[lookupLayerOf(grid)];
+    const key = lookupPartKey(grid);
+    const group = byKey.get(key);
+    if (group) group.push(grid);
+    else byKey.set(key, [grid]);
+  }
+  const parts = (layer: LookupLayerName) => [...groups[layer]].map(([key, inputs]) => buildPart(key, inputs, layerOptions(layer, options)));
+  return { land: parts('land'), micro: parts('micro'), sea: parts('sea') };
 }
 
 /**
  * Builds the in-memory index over the partition in force: one layer each for land grids, micro-grids and sea
- * grids (see {@link lookupLayerOf}). Geometries are lon/lat (EPSG:4326 / CGCS2000) and assumed valid.
+ * grids (see {@link lookupLayerOf}), each packed per township ({@link lookupPartKey}). Geometries are lon/lat
+ * (EPSG:4326 / CGCS2000) and assumed valid.
  * @example
  * const index = buildLookupIndex(grids);
  * lookupPoint(index, 122.2, 30.0).grid?.code
  */
 export function buildLookupIndex(grids: Iterable<LookupGridInput>, options: LookupIndexOptions = {}): LookupIndex {
-  const byLayer: Record<LookupLayerName, LookupGridInput[]> = { land: [], micro: [], sea: [] };
-  for (const grid of grids) byLayer[lookupLayerOf(grid)].push(grid);
-  const cellsPerPolygon = options.cellsPerGrid;
-  return {
-    land: buildLayer(byLayer.land, { cellsPerPolygon, firstOnly: true }),
-    micro: buildLayer(byLayer.micro, { cellsPerPolygon, firstOnly: true }),
-    sea: buildLayer(byLayer.sea, { cellsPerPolygon, firstOnly: false }),
-  };
+  const parts = packParts(grids, options);
+  return { land: layerOf(parts.land), micro: layerOf(parts.micro), sea: layerOf(parts.sea) };
 }
 
-/** Calls fn for every grid of the layer covering point i of `coords`, in code order. */
-function forEachCovering(layer: GridLayer, coords: Float64Array, i: number, fn: (p: number) => void): void {
-  const cell = directoryCell(layer, coords, i);
-  if (cell < 0) return;
-  for (let k = layer.cellStart[cell], end = layer.cellStart[cell + 1]; k < end; k++) {
-    const entry = layer.cellEntries[k];
-    if (entry & 1 || polygonCovers(layer, entry >> 1, coords, i)) fn(entry >> 1);
-  }
+/**
+ * The division prefix an update replaces for a change under `prefix`: parts are whole townships, so a longer prefix
+ * (a village) widens to its township's.
+ * @example lookupUpdateScope('330903001002') // '330903001'
+ */
+export function lookupUpdateScope(prefix: string): string {
+  return divisionPrefix(prefix, 'township');
 }
+
+/**
+ * The index with every grid under a division prefix replaced by `grids` (every grid in force under
+ * {@link lookupUpdateScope}(prefix), of every layer), repacking only the parts under it: what a filing of a
+ * township changes. Answers the same as buildLookupIndex over the whole new partition. The given index is left as
+ * it was, so lookups go on using it until the new one is swapped in.
+ * @example const next = updateLookupIndex(index, '330903001', await gridsInForceUnder('330903001'));
+ */
+export function updateLookupIndex(index: LookupIndex, prefix: string, grids: Iterable<LookupGridInput>, options: LookupIndexOptions = {}): LookupIndex {
+  const scope = lookupUpdateScope(prefix);
+  const inputs = [...grids];
+  const outside = inputs.find((grid) => !grid.divisionCode.startsWith(scope));
+  if (outside) throw new RangeError(`grid ${outside.code} of division ${outside.divisionCode} is not under ${scope}, the prefix being replaced`);
+  const fresh = packParts(inputs, options);
+  const next = (layer: LookupLayerName) => layerOf([...index[layer].parts.filter((part) => !part.key.startsWith(scope)), ...fresh[layer]]);
+  return { land: next('land'), micro: next('micro'), sea: next('sea') };
+}
+
+/** The grid (position in layer.grids) with the smallest code covering point i of `coords`, or -1. Allocation-free. */
+export function firstCoveringGrid(layer: LookupLayer, coords: Float64Array, i: number): number {
+  const directory = layer.directory;
+  const cell = partCell(directory, coords, i);
+  if (cell < 0) return -1;
+  let best = -1;
+  for (let k = directory.cellStart[cell], end = directory.cellStart[cell + 1]; k < end; k++) {
+    const p = directory.entries[k];
+    const local = firstCovering(layer.parts[p].packed, coords, i);
+    if (local < 0) continue;
+    const g = layer.partStart[p] + local;
+    if (best < 0 || layer.grids[g].code < layer.grids[best].code) best = g;
+  }
+  return best;
+}
+
+/**
+ * Writes the positions (in layer.grids) of every grid covering point i of `coords` into out from `at` on, in code
+ * order, growing out when full; returns out and the new end.
+ */
+function coveringGrids(layer: LookupLayer, coords: Float64Array, i: number, out: Int32Array, at: number): { out: Int32Array; end: number } {
+  const directory = layer.directory;
+  const cell = partCell(directory, coords, i);
+  if (cell < 0) return { out, end: at };
+  let end = at;
+  let partsHit = 0;
+  for (let k = directory.cellStart[cell], last = directory.cellStart[cell + 1]; k < last; k++) {
+    const p = directory.entries[k];
+    const packed = layer.parts[p].packed;
+    const local = directoryCell(packed, coords, i);
+    if (local < 0) continue;
+    const before = end;
+    for (let e = packed.cellStart[local], stop = packed.cellStart[local + 1]; e < stop; e++) {
+      const entry = packed.cellEntries[e];
+      if (!(entry & 1) && !polygonCovers(packed, entry >> 1, coords, i)) continue;
+      if (end === out.length) {
+        const grown = new Int32Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[end++] = layer.partStart[p] + (entry >> 1);
+    }
+    if (end > before) partsHit++;
+  }
+  // Each part lists its own in code order; hits from several parts are merged by code (a few at most).
+  if (partsHit > 1) {
+    for (let a = at + 1; a < end; a++) {
+      const g = out[a];
+      let b = a - 1;
+      for (; b >= at && layer.grids[out[b]].code > layer.grids[g].code; b--) out[b + 1] = out[b];
+      out[b + 1] = g;
+    }
+  }
+  return { out, end };
+}
+
+// Sea answers of single-point queries; they run to completion synchronously, so one buffer serves them all.
+let singleSea: Int32Array = new Int32Array(16);
 
 /**
  * The grid, micro-grid and sea grids covering a WGS84 point. Boundary rule: among the grids of one layer whose
@@ -104,10 +221,12 @@ function forEachCovering(layer: GridLayer, coords: Float64Array, i: number, fn: 
  */
 export function lookupPoint(index: LookupIndex, lon: number, lat: number): PointLookup {
   const point = singlePoint(lon, lat);
-  const land = firstCovering(index.land.packed, point, 0);
-  const micro = firstCovering(index.micro.packed, point, 0);
+  const land = firstCoveringGrid(index.land, point, 0);
+  const micro = firstCoveringGrid(index.micro, point, 0);
+  const sea = coveringGrids(index.sea, point, 0, singleSea, 0);
+  singleSea = sea.out;
   const seaGrids: LookupGrid[] = [];
-  forEachCovering(index.sea.packed, point, 0, (p) => seaGrids.push(index.sea.grids[p]));
+  for (let k = 0; k < sea.end; k++) seaGrids.push(index.sea.grids[sea.out[k]]);
   return { grid: land < 0 ? null : index.land.grids[land], microGrid: micro < 0 ? null : index.micro.grids[micro], seaGrids };
 }
 
@@ -132,26 +251,14 @@ export function lookupBatch(index: LookupIndex, coords: Float64Array, out?: Batc
     out && out.land.length >= n && out.seaStart.length >= n + 1
       ? out
       : { land: new Int32Array(n), micro: new Int32Array(n), seaStart: new Int32Array(n + 1), sea: out?.sea ?? new Int32Array(Math.max(16, n >> 4)) };
-  const land = index.land.packed;
-  const micro = index.micro.packed;
-  const sea = index.sea.packed;
   let seaCount = 0;
   for (let i = 0; i < n; i++) {
-    result.land[i] = firstCovering(land, coords, i);
-    result.micro[i] = firstCovering(micro, coords, i);
+    result.land[i] = firstCoveringGrid(index.land, coords, i);
+    result.micro[i] = firstCoveringGrid(index.micro, coords, i);
     result.seaStart[i] = seaCount;
-    const cell = directoryCell(sea, coords, i);
-    if (cell < 0) continue;
-    for (let k = sea.cellStart[cell], end = sea.cellStart[cell + 1]; k < end; k++) {
-      const entry = sea.cellEntries[k];
-      if (!(entry & 1) && !polygonCovers(sea, entry >> 1, coords, i)) continue;
-      if (seaCount === result.sea.length) {
-        const grown = new Int32Array(result.sea.length * 2);
-        grown.set(result.sea);
-        result.sea = grown;
-      }
-      result.sea[seaCount++] = entry >> 1;
-    }
+    const sea = coveringGrids(index.sea, coords, i, result.sea, seaCount);
+    result.sea = sea.out;
+    seaCount = sea.end;
   }
   result.seaStart[n] = seaCount;
   return result;

@@ -1,5 +1,5 @@
-import { firstCovering, singlePoint, type GridLayer } from './grid-layer.ts';
-import type { LookupIndex, LookupLayerName } from './lookup-index.ts';
+import { singlePoint, type GridLayer } from './grid-layer.ts';
+import { firstCoveringGrid, type LookupIndex, type LookupLayer, type LookupLayerName } from './lookup-index.ts';
 
 const EARTH_RADIUS_M = 6_371_008.8;
 // Fewer metres than any degree of latitude (110,574 m) or of longitude at the equator: keeps the search radius safe.
@@ -57,12 +57,46 @@ function searchRadiusDeg(lat: number, metres: number): number {
   return metres / (METRES_PER_DEGREE_FLOOR * Math.cos(toRad(maxLat)));
 }
 
-// Squared distance in degrees from the point to polygon p's bbox, as flatbush measures it.
-function bboxDistance2(layer: GridLayer, p: number, lon: number, lat: number): number {
-  const box = layer.polyBox;
-  const dx = Math.max(Math.max(box[p * 4] - lon, lon - box[p * 4 + 2]), 0);
-  const dy = Math.max(Math.max(box[p * 4 + 1] - lat, lat - box[p * 4 + 3]), 0);
+// Squared distance in degrees from the point to the bbox at box[b .. b + 3], as flatbush measures it.
+function boxDistance2(box: Float64Array, b: number, lon: number, lat: number): number {
+  const dx = Math.max(Math.max(box[b] - lon, lon - box[b + 2]), 0);
+  const dy = Math.max(Math.max(box[b + 1] - lat, lat - box[b + 3]), 0);
   return dx * dx + dy * dy;
+}
+
+/** The nearest grid so far: its position in the layer's grids and its distance. */
+interface Best {
+  g: number;
+  m: number;
+}
+
+/** Improves `best` with the grids of one part nearer than it (on a tie, the smaller code). */
+function nearestInPart(layer: LookupLayer, p: number, lon: number, lat: number, best: Best): void {
+  const packed = layer.parts[p].packed;
+  const tree = packed.tree;
+  if (!tree) return;
+  const consider = (local: number) => {
+    const d = distanceToPolygonM(packed, local, lon, lat);
+    const g = layer.partStart[p] + local;
+    if (d < best.m || (d === best.m && layer.grids[g].code < layer.grids[best.g].code)) {
+      best.m = d;
+      best.g = g;
+    }
+  };
+  // Candidates come in order of bbox distance: once a bbox lies beyond the search radius of the best distance so
+  // far, so do all after it, and none of them can be nearer.
+  const measure = (candidates: number[], measured: number[] = []) => {
+    for (const local of candidates) {
+      if (measured.includes(local)) continue;
+      const radius = searchRadiusDeg(lat, best.m);
+      if (boxDistance2(packed.polyBox, local * 4, lon, lat) > radius * radius) return;
+      consider(local);
+    }
+  };
+  // The nearest bboxes give a first distance, then every bbox within its radius is a candidate.
+  const seeds = tree.neighbors(lon, lat, SEED_CANDIDATES);
+  measure(seeds);
+  measure(tree.neighbors(lon, lat, Infinity, searchRadiusDeg(lat, best.m)), seeds);
 }
 
 /**
@@ -72,34 +106,17 @@ function bboxDistance2(layer: GridLayer, p: number, lon: number, lat: number): n
  * @example nearestGrid(index, 122.5, 29.5) // { code: '330903…', distanceM: 1834.2 }
  */
 export function nearestGrid(index: LookupIndex, lon: number, lat: number, layerName: LookupLayerName = 'land'): NearestGrid | null {
-  const { grids, packed } = index[layerName];
-  const tree = packed.tree;
-  if (!tree || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
-  const covering = firstCovering(packed, singlePoint(lon, lat), 0);
-  if (covering >= 0) return { code: grids[covering].code, distanceM: 0 };
-
-  let bestP = -1;
-  let bestM = Infinity;
-  const consider = (p: number) => {
-    const d = distanceToPolygonM(packed, p, lon, lat);
-    if (d < bestM || (d === bestM && p < bestP)) {
-      bestM = d;
-      bestP = p;
-    }
-  };
-  // Candidates come in order of bbox distance: once a bbox lies beyond the search radius of the best distance so
-  // far, so do all after it, and none of them can be nearer.
-  const measure = (candidates: number[], measured: number[] = []) => {
-    for (const p of candidates) {
-      if (measured.includes(p)) continue;
-      const radius = searchRadiusDeg(lat, bestM);
-      if (bboxDistance2(packed, p, lon, lat) > radius * radius) return;
-      consider(p);
-    }
-  };
-  // The nearest bboxes give a first distance, then every bbox within its radius is a candidate.
-  const seeds = tree.neighbors(lon, lat, SEED_CANDIDATES);
-  measure(seeds);
-  measure(tree.neighbors(lon, lat, Infinity, searchRadiusDeg(lat, bestM)), seeds);
-  return { code: grids[bestP].code, distanceM: bestM };
+  const layer = index[layerName];
+  if (layer.grids.length === 0 || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  const covering = firstCoveringGrid(layer, singlePoint(lon, lat), 0);
+  if (covering >= 0) return { code: layer.grids[covering].code, distanceM: 0 };
+  // Parts by the distance to their extent, searched nearest first until one lies beyond the best distance found.
+  const parts = layer.parts.map((part, p) => ({ p, d2: boxDistance2(part.packed.dirBox, 0, lon, lat) })).sort((a, b) => a.d2 - b.d2);
+  const best: Best = { g: -1, m: Infinity };
+  for (const { p, d2 } of parts) {
+    const radius = searchRadiusDeg(lat, best.m);
+    if (d2 > radius * radius) break;
+    nearestInPart(layer, p, lon, lat, best);
+  }
+  return { code: layer.grids[best.g].code, distanceM: best.m };
 }

@@ -1,5 +1,5 @@
-import { firstCovering, singlePoint } from './grid-layer.ts';
-import type { LookupIndex } from './lookup-index.ts';
+import { singlePoint } from './grid-layer.ts';
+import { firstCoveringGrid, type LookupIndex } from './lookup-index.ts';
 
 /** [minLon, minLat, maxLon, maxLat] */
 export type ServiceBBox = readonly [number, number, number, number];
@@ -11,7 +11,7 @@ function inServiceArea(area: LookupIndex | ServiceBBox, lon: number, lat: number
   }
   const index = area as LookupIndex;
   const point = singlePoint(lon, lat);
-  return firstCovering(index.land.packed, point, 0) >= 0 || firstCovering(index.sea.packed, point, 0) >= 0;
+  return firstCoveringGrid(index.land, point, 0) >= 0 || firstCoveringGrid(index.sea, point, 0) >= 0;
 }
 
 /**
