@@ -5,6 +5,7 @@
 // lookups included, for its whole duration.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { workerBootstrap } from '../jobs/workerBootstrap.ts';
 
 export interface EmbeddedDatabase {
   connectionString: string;
@@ -17,9 +18,7 @@ export interface EmbeddedWorkerData {
 
 export type EmbeddedWorkerMessage = { kind: 'ready'; connectionString: string } | { kind: 'stopped' } | { kind: 'failed'; message: string };
 
-const ENTRY = new URL('./embeddedWorker.ts', import.meta.url).href;
-// The service runs under tsx; a worker does not inherit its loader, so it registers tsx before importing the entry.
-const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); })`;
+const BOOTSTRAP = workerBootstrap(new URL('./embeddedWorker.ts', import.meta.url));
 
 /** Opens (or creates) the PGlite database in `dataDir` in its own thread; `dataDir` null keeps it in memory (tests). */
 export async function startEmbeddedDatabase(dataDir: string | null): Promise<EmbeddedDatabase> {
