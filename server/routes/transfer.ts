@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import { Type } from 'typebox';
-import { BinaryBody, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
+import { BinaryBody, Id, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { AreaGeometry, featureCollectionOf } from '../schemas/geojson.ts';
 import { Plan } from '../schemas/plans.ts';
 import { DivisionCode, GridKind } from '../schemas/resources.ts';
@@ -211,7 +211,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
           'Any rejected feature (non-polygon, unclosed ring, projected coordinates, 3D coordinates, bad attribute) → 422 naming each, nothing written. ' +
           'Grids are 2D: a Z other than 0 rejects its feature unless dropZ=true, which drops Z values with a note per feature (a Z of 0 is dropped with the note anyway). ' +
           `Uploads over ${IMPORT_BODY_LIMIT / 1024 / 1024} MB → 413.`,
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
+        params: Type.Object({ id: Id }),
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         querystring: Type.Object(
           {
@@ -271,7 +271,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       schema: {
         tags: ['plans'],
         summary: 'Download the proposed grids of a plan as GeoJSON, Shapefile (zip, EPSG:4490), KML, CSV (WKT) or GeoPackage (EPSG:4490)',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
+        params: Type.Object({ id: Id }),
         querystring: Type.Object({ format: Type.Optional(Format) }, { additionalProperties: false }),
         response: { 200: ExportFile, ...ProblemResponses },
       },

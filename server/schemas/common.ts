@@ -13,6 +13,9 @@ export const Links = Type.Object({
   prev: Type.Optional(Type.String()),
 });
 
+/** A row id (plan, plan grid): a decimal string within 64 bits (the format is registered in server/app.ts). */
+export const Id = Type.String({ format: 'id', description: 'decimal id, 0 to 9223372036854775807' });
+
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 
 export const ProblemResponses = {

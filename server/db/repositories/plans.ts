@@ -189,6 +189,11 @@ export async function insertPlanGrids(trx: Knex.Transaction, planId: string, gri
   return ids;
 }
 
+/** Whether a grid of the plan carries `code` (a micro-grid's parent must). */
+export async function planHasGridCode(knex: Knex, planId: string, code: string): Promise<boolean> {
+  return (await knex('plan_grids').where({ plan_id: planId, code }).first('id')) !== undefined;
+}
+
 export async function replacePlanGrid(trx: Knex.Transaction, planId: string, gridId: string, grid: PlanGridInput): Promise<boolean> {
   return (await trx('plan_grids').where({ plan_id: planId, id: gridId }).update(gridRow(trx, grid))) > 0;
 }
