@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
-import { clientErrorHandler, registerProblemHandlers } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './http/errors.ts';
 import { rejectNulCharacters } from './http/text.ts';
 import { requireKeyForWrites } from './http/writes.ts';
 import type { RouteContext } from './routes/context.ts';
@@ -53,6 +53,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
     ajv: { customOptions: { allErrors: true, formats: { [ID_FORMAT.name]: ID_FORMAT.definition } } },
     schemaController: { compilersFactory: { buildValidator } },
     clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);

@@ -1,6 +1,6 @@
 // One place that renders every failure as application/problem+json: schema violations, domain problems,
 // unknown routes and unexpected errors (logged in full, answered without internals such as SQL).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, type ProblemLocation } from './problem.ts';
 import { ID_FORMAT } from './params.ts';
 
@@ -75,6 +75,18 @@ function toProblemError(error: FastifyError | ProblemError): ProblemError {
   if (status === 415) return new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', error.message);
   if (status >= 400 && status < 500) return new ProblemError(status, 'bad-request', 'Bad request', error.message);
   return new ProblemError(500, 'internal', 'Internal server error', 'The server could not complete the request; it has been logged.');
+}
+
+/**
+ * Requests the router refuses before any route sees them (a path parameter over 100 characters, a malformed URL
+ * component) are answered as problem+json too (Fastify's `frameworkErrors`).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ProblemError(414, 'uri-too-long', 'URI too long', 'a path parameter is longer than 100 characters')
+      : toProblemError(error);
+  reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {

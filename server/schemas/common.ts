@@ -2,9 +2,12 @@
 import { Type, type TSchema } from 'typebox';
 import { Problem } from './resources.ts';
 
+/** Where a page starts; bounded so that the database is never asked to skip more rows than an integer counts. */
+export const Offset = Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 0 });
+
 export const Paging = {
   limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Offset,
 };
 
 export const Links = Type.Object({

@@ -109,6 +109,15 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     expect((await current()).version).toBe(1);
   });
 
+  it('refuses offsets beyond an integer and overlong path segments (found by the fuzz suite)', async () => {
+    for (const url of ['/v1/grids?offset=9223372036854775808', '/v1/filings?offset=1e20', '/v1/vessels?offset=2147483648', '/ogc/collections/grids/items?offset=9223372036854775808']) {
+      expectProblem(await callAs(service, 'GET', url, 'demo-registrar'), 400, 'offset');
+    }
+    for (const url of [`/v1/plans/${'1'.repeat(200)}`, `/v1/grids/${'x'.repeat(3000)}/notice`]) {
+      expectProblem(await callAs(service, 'GET', url, 'demo-registrar'), 414);
+    }
+  });
+
   it('answers a 100 KB URL or header with 431 problem+json', async () => {
     const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
     const port = Number(new URL(address).port);

@@ -11,6 +11,8 @@ import { operationsOf, requestFor, type Fixture, type FuzzRequest, type Operatio
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const TOWNSHIP = '330903001000';
+/** FUZZ_REPORT=1 prints how each operation answered (status counts), to see how deep the requests reach. */
+const REPORT = Boolean(process.env.FUZZ_REPORT);
 
 /** What a refused write must leave as it was: plans and their grids, the registry, filings, vessels, jobs, the audit log. */
 const DIGEST_SQL = `
@@ -32,6 +34,7 @@ describe.each(BACKENDS)('fuzzing every operation of /openapi.json on %s', (backe
   let fixture: Fixture;
   let operations: Operation[];
   let etag = '';
+  const answers = new Map<string, Map<number, number>>();
 
   const digest = async () => ((await service.db.knex.raw(DIGEST_SQL)).rows[0] as { digest: string }).digest;
   /** Suggestion jobs write when they finish; a digest is only comparable while none is running. */
@@ -77,7 +80,10 @@ describe.each(BACKENDS)('fuzzing every operation of /openapi.json on %s', (backe
     const write = request.method !== 'GET';
     if (write) await jobsSettled();
     const before = write ? await digest() : null;
-    const res = await service.app.inject(request);
+    const { operation, ...sent } = request;
+    const res = await service.app.inject(sent);
+    const counts = answers.get(operation) ?? answers.set(operation, new Map()).get(operation)!;
+    counts.set(res.statusCode, (counts.get(res.statusCode) ?? 0) + 1);
     if (res.statusCode < 300 && res.headers.etag?.toString().startsWith(`"plan-${fixture.planId}-`)) etag = res.headers.etag.toString();
     if (res.statusCode >= 500) return `answered ${res.statusCode}: ${res.body.slice(0, 300)}`;
     if (res.statusCode >= 400) {
@@ -111,6 +117,7 @@ describe.each(BACKENDS)('fuzzing every operation of /openapi.json on %s', (backe
           failures.push(`${operation.method} ${operation.path}: ${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}\n    ${shown}`);
         }
       }
+      if (REPORT) for (const [operation, counts] of answers) console.log(operation.padEnd(60), [...counts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' '));
       expect(failures, failures.join('\n')).toEqual([]);
     },
     Math.max(600_000, RUNS * 60 * 2_000),

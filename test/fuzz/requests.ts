@@ -169,6 +169,8 @@ function mutate(value: unknown, change: Mutation): unknown {
 }
 
 export interface FuzzRequest {
+  /** `GET /v1/plans/{id}`: which operation the request is for */
+  operation: string;
   method: Operation['method'];
   url: string;
   headers: Record<string, string>;
@@ -224,6 +226,6 @@ export function requestFor(operation: Operation, fixture: Fixture): fc.Arbitrary
     if ('json' in content) payload = JSON.stringify(content.json) ?? 'null';
     else if ('raw' in content) payload = content.raw;
     if (payload !== undefined) headers['content-type'] = contentType;
-    return { method: operation.method, url, headers, payload };
+    return { operation: `${operation.method} ${operation.path}`, method: operation.method, url, headers, payload };
   });
 }
