@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, callAs, startTestService, type TestService } from '../support/service.ts';
 import { operationsOf, requestFor, type Fixture, type FuzzRequest, type Operation } from './requests.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const TOWNSHIP = '330903001000';
 /** FUZZ_REPORT=1 prints how each operation answered (status counts), to see how deep the requests reach. */
@@ -68,7 +68,7 @@ describe.each(BACKENDS)('fuzzing every operation of /openapi.json on %s', (backe
       vesselId: vessel.id,
       mmsi: vessel.mmsi,
       etag: () => etag,
-      keys: [undefined, 'demo-planner', 'demo-reviewer', 'demo-registrar', 'demo-maritime', 'demo-client', 'demo-ais', 'no-such-key', 'raw:Basic ZGVtbzpkZW1v', 'raw:Bearer'],
+      keys: ['demo-planner', 'demo-reviewer', 'demo-registrar', 'demo-maritime', 'demo-client', 'demo-ais'],
     };
   });
   afterAll(async () => {
@@ -84,6 +84,7 @@ describe.each(BACKENDS)('fuzzing every operation of /openapi.json on %s', (backe
     const res = await service.app.inject(sent);
     const counts = answers.get(operation) ?? answers.set(operation, new Map()).get(operation)!;
     counts.set(res.statusCode, (counts.get(res.statusCode) ?? 0) + 1);
+    if (REPORT && res.statusCode === 400 && counts.get(400)! <= 2) console.log(operation, request.url.slice(0, 120), res.body.slice(0, 300));
     if (res.statusCode < 300 && res.headers.etag?.toString().startsWith(`"plan-${fixture.planId}-`)) etag = res.headers.etag.toString();
     if (res.statusCode >= 500) return `answered ${res.statusCode}: ${res.body.slice(0, 300)}`;
     if (res.statusCode >= 400) {

@@ -71,8 +71,8 @@ export interface Fixture {
   mmsi: string;
   /** the plan's ETag now (kept current as edits succeed) */
   etag(): string;
-  /** keys of every role, the public (undefined) and keys that are not keys */
-  keys: Array<string | undefined>;
+  /** a key of every role */
+  keys: string[];
 }
 
 const NUMBER_PATHS: Record<string, number> = { lon: 122.3, lat: 29.95, z: 10, x: 857, y: 418 };
@@ -109,20 +109,21 @@ export function sample(schema: JsonSchema | undefined, fixture: Fixture, name = 
   }
 }
 
+const NAMED: Record<string, string> = { bbox: '122.2,29.9,122.4,30.1', collectionId: 'grids', layer: 'grids', ruleSet: 'zhoushan', name: '测试网格', registeredName: '浙普渔64110' };
+
 function sampleString(schema: JsonSchema, fixture: Fixture, name: string): string {
   if (schema.format === 'id') return name === 'gridId' || name === 'gridIds' ? fixture.gridIds[0] : fixture.planId;
   if (schema.format === 'date') return '2024-06-01';
   if (schema.format === 'date-time') return '2024-06-01T08:00:00Z';
   if (name === 'township' || name === 'townshipCode') return fixture.townshipCode;
   if (name === 'formationCode') return fixture.formationCode;
-  if (schema.pattern === '^[0-9]{12}$') return fixture.villageCode;
-  if (schema.pattern?.startsWith('^[0-9]{15}')) return fixture.gridCode;
-  if (schema.pattern === '^[0-9]{9}$' || name === 'vessel') return fixture.mmsi;
-  if (name === 'id') return fixture.vesselId;
-  if (name === 'bbox') return '122.2,29.9,122.4,30.1';
-  if (name === 'collectionId') return 'grids';
-  if (name === 'layer') return 'grids';
-  return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
+  if (name === 'vessel' || name === 'mmsi') return fixture.mmsi;
+  if (name === 'id' && !schema.pattern) return fixture.vesselId;
+  if (NAMED[name]) return NAMED[name];
+  // Otherwise the first known value the pattern accepts: a division or grid code, a date, a job id.
+  const candidates = [fixture.villageCode, fixture.gridCode, fixture.mmsi, '2024-06-01', '00000000-0000-4000-8000-000000000000'];
+  const pattern = schema.pattern ? new RegExp(schema.pattern, 'u') : null;
+  return (pattern && candidates.find((c) => pattern.test(c))) || 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
 }
 
 /** Values that are wrong almost anywhere: other types, limits of numbers and strings, NUL, ids beyond 64 bits. */
@@ -147,22 +148,38 @@ function pointersOf(value: unknown, at: Pointer = []): Pointer[] {
   return here;
 }
 
-type Mutation = { kind: 'replace'; pick: number; value: unknown } | { kind: 'delete'; pick: number } | { kind: 'extra'; pick: number; key: string; value: unknown };
+type Mutation =
+  | { kind: 'replace'; pick: number; value: unknown }
+  | { kind: 'edge'; pick: number; choice: number }
+  | { kind: 'delete'; pick: number }
+  | { kind: 'extra'; pick: number; key: string; value: unknown };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), value: badValue }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), value: badValue }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('edge' as const), pick: fc.nat(), choice: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('extra' as const), pick: fc.nat(), key: fc.constantFrom('extra', '__proto__', 'constructor', '\u0000', ''), value: badValue }) },
 );
+
+/** A value of the same JSON type at its edges, which a schema of that type may well let through to the handler. */
+function edgeOf(value: unknown, choice: number): unknown {
+  const pick = <T>(options: T[]) => options[choice % options.length];
+  if (typeof value === 'string') return pick(['', ' ', '0', '网格🙂', '9'.repeat(17), '9'.repeat(200), 'x'.repeat(5000), '../../etc', "'; DROP TABLE grids; --", value + value]);
+  if (typeof value === 'number') return pick([0, -0, -1, 1e-12, 180.0000001, -90.5, 2 ** 31, 2 ** 31 - 1, Number.MAX_SAFE_INTEGER, 1e300, -1e300]);
+  if (typeof value === 'boolean') return !value;
+  if (Array.isArray(value)) return pick([[], [...value, ...value], value.slice(1), Array.from({ length: 2000 }, () => value[0] ?? 0)]);
+  return value;
+}
 
 function mutate(value: unknown, change: Mutation): unknown {
   const copy = structuredClone(value);
   const pointers = pointersOf(copy);
   const at = pointers[change.pick % pointers.length];
-  if (at.length === 0) return change.kind === 'replace' ? change.value : copy;
+  if (at.length === 0) return change.kind === 'replace' ? change.value : change.kind === 'edge' ? edgeOf(copy, change.choice) : copy;
   const parent = at.slice(0, -1).reduce<any>((v, k) => v[k], copy);
   const key = at[at.length - 1];
   if (change.kind === 'replace') parent[key] = change.value;
+  else if (change.kind === 'edge') parent[key] = edgeOf(parent[key], change.choice);
   else if (change.kind === 'delete') Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key];
   else if (typeof parent[key] === 'object' && parent[key] !== null && !Array.isArray(parent[key])) Object.defineProperty(parent[key], change.key, { value: change.value, enumerable: true });
   return copy;
@@ -183,7 +200,7 @@ const CONTENT_TYPES = ['application/json', 'application/geo+json', 'text/csv', '
 export function requestFor(operation: Operation, fixture: Fixture): fc.Arbitrary<FuzzRequest> {
   const goodOrBad = (parameter: OpenApiParameter) => {
     const good = String(sample(parameter.schema, fixture, parameter.name));
-    return fc.oneof({ weight: 3, arbitrary: fc.constant(good) }, { weight: 2, arbitrary: badText });
+    return fc.oneof({ weight: 5, arbitrary: fc.constant(good) }, { weight: 1, arbitrary: badText }, { weight: 1, arbitrary: fc.nat().map((n) => String(edgeOf(good, n))) });
   };
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   const queryParameters = operation.parameters.filter((p) => p.in === 'query');
@@ -194,14 +211,15 @@ export function requestFor(operation: Operation, fixture: Fixture): fc.Arbitrary
   return fc.record({
     path: fc.tuple(...pathParameters.map(goodOrBad)),
     query: fc.tuple(...queryParameters.map((p) => fc.option(goodOrBad(p), { nil: undefined, freq: 3 }))),
-    extraQuery: fc.option(fc.tuple(fc.constantFrom('extra', 'limit', 'f', '\u0000'), badText), { nil: undefined, freq: 4 }),
-    key: fc.constantFrom(...fixture.keys),
+    extraQuery: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', 'limit', 'f', '\u0000'), badText) }),
+    // Mostly a key of some role (one of them is allowed to do the operation), else none or one that is no key.
+    key: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fixture.keys) }, { weight: 1, arbitrary: fc.constantFrom(undefined, 'no-such-key', 'raw:Basic ZGVtbzpkZW1v', 'raw:Bearer') }),
     ifMatch: hasIfMatch
-      ? fc.constantFrom<'current' | 'stale' | 'huge' | 'garbage' | 'none'>('current', 'current', 'stale', 'huge', 'garbage', 'none')
+      ? fc.constantFrom<'current' | 'stale' | 'huge' | 'garbage' | 'none'>('current', 'current', 'current', 'current', 'stale', 'huge', 'garbage', 'none')
       : fc.constant('none' as const),
     body: writes
       ? fc.oneof(
-          { weight: 4, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }).map((changes) => ({ json: changes.reduce(mutate, sample(body?.schema, fixture)) })) },
+          { weight: 5, arbitrary: fc.array(mutation, { minLength: 0, maxLength: 3 }).map((changes) => ({ json: changes.reduce(mutate, sample(body?.schema, fixture)) })) },
           { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((json) => ({ json })) },
           { weight: 1, arbitrary: fc.constantFrom('{"a":', '[1,2', '\u0000', 'mmsi,time,lon,lat\n1,2,3', '!AIVDM,1,1,,A,garbage,0*00', '').map((raw) => ({ raw })) },
           // JSON that parses to Infinity: no JSON value holds it, JSON.parse makes it of 1e400.
