@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, callAs, startTestService, type TestService } from '../support/service.ts';
 import { operationsOf, requestFor, type Fixture, type FuzzRequest, type Operation } from './requests.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const TOWNSHIP = '330903001000';
 /** FUZZ_REPORT=1 prints how each operation answered (status counts), to see how deep the requests reach. */
