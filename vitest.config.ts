@@ -14,7 +14,7 @@ export default defineConfig({
         // compete for the machine's memory and cores, so these files run one at a time, after the unit files.
         test: {
           name: 'service',
-          include: ['test/api/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          include: ['test/api/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/browser/**/*.test.ts'],
           ...timeouts,
           fileParallelism: false,
           sequence: { groupOrder: 1 },

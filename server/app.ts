@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { buildValidator } from './http/validation.ts';
+import { ID_FORMAT } from './http/params.ts';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
-import { registerProblemHandlers } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandlers } from './http/errors.ts';
+import { rejectNulCharacters } from './http/text.ts';
+import { requireKeyForWrites } from './http/writes.ts';
 import type { RouteContext } from './routes/context.ts';
 import { healthRoutes } from './routes/health.ts';
 import { divisionRoutes } from './routes/divisions.ts';
@@ -50,14 +53,18 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 50 * 1024 * 1024,
-    ajv: { customOptions: { allErrors: true } },
+    ajv: { customOptions: { allErrors: true, formats: { [ID_FORMAT.name]: ID_FORMAT.definition } } },
     schemaController: { compilersFactory: { buildValidator } },
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);
   // Before authentication, so a refused key's 401 still carries the CORS headers a browser needs to read it.
   await registerCors(app, config.corsOrigins);
   await registerAuthentication(app, db);
+  requireKeyForWrites(app);
+  rejectNulCharacters(app);
   await registerRateLimits(app, config.rateLimit);
 
   await app.register(swagger, {

@@ -1,7 +1,8 @@
 // One place that renders every failure as application/problem+json: schema violations, domain problems,
 // unknown routes and unexpected errors (logged in full, answered without internals such as SQL).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, type ProblemLocation } from './problem.ts';
+import { ID_FORMAT } from './params.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -18,6 +19,7 @@ function locate(context: string | undefined, issue: AjvIssue): ProblemLocation {
   // Query and path parameters are named plainly; body faults keep their JSON pointer.
   const pointer = context === 'body' ? path || '/' : path.replace(/^\//, '') || context || '/';
   const allowed = issue.params.allowedValues as unknown[] | undefined;
+  if (issue.keyword === 'format' && issue.params.format === ID_FORMAT.name) return { pointer, message: ID_FORMAT.message };
   const message = (issue.message ?? issue.keyword) + (allowed ? `: ${allowed.join(', ')}` : '');
   return { pointer, message };
 }
@@ -25,9 +27,19 @@ function locate(context: string | undefined, issue: AjvIssue): ProblemLocation {
 function fromValidation(error: FastifyError): ProblemError {
   const issues = (error.validation ?? []) as unknown as AjvIssue[];
   const context = error.validationContext;
-  const errors = dedupe(issues.map((issue) => locate(context, issue)));
+  const errors = dedupe(withoutAlternatives(issues).map((issue) => locate(context, issue)));
   const detail = errors.map((e) => `${e.pointer}: ${e.message}`).join('; ');
   return new ProblemError(400, 'validation', 'Request does not match the schema', detail, errors);
+}
+
+/**
+ * A nullable field (`anyOf [X, null]`) that fails X also fails "must be null" and "must match a schema in anyOf";
+ * only what X says is worth reading, unless nothing else was said about that place.
+ */
+function withoutAlternatives(issues: AjvIssue[]): AjvIssue[] {
+  const isAlternative = (i: AjvIssue) => i.keyword === 'anyOf' || (i.keyword === 'type' && i.params.type === 'null');
+  const explained = new Set(issues.filter((i) => !isAlternative(i)).map((i) => i.instancePath));
+  return issues.filter((i) => !isAlternative(i) || !explained.has(i.instancePath));
 }
 
 function dedupe(errors: ProblemLocation[]): ProblemLocation[] {
@@ -65,6 +77,18 @@ function toProblemError(error: FastifyError | ProblemError): ProblemError {
   return new ProblemError(500, 'internal', 'Internal server error', 'The server could not complete the request; it has been logged.');
 }
 
+/**
+ * Requests the router refuses before any route sees them (a path parameter over 100 characters, a malformed URL
+ * component) are answered as problem+json too (Fastify's `frameworkErrors`).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ProblemError(414, 'uri-too-long', 'URI too long', 'a path parameter is longer than 100 characters')
+      : toProblemError(error);
+  reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
     const problem = toProblemError(error);
@@ -75,4 +99,25 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const problem = new ProblemError(404, 'not-found', 'Not found', `No route ${request.method} ${request.url.split('?')[0]}`);
     reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
   });
+}
+
+const CLIENT_ERRORS: Record<string, ProblemError> = {
+  HPE_HEADER_OVERFLOW: new ProblemError(431, 'header-too-large', 'Request header fields too large', 'the request line and headers exceed the server\'s limit (16 KB); shorten the URL or the headers'),
+  ERR_HTTP_REQUEST_TIMEOUT: new ProblemError(408, 'request-timeout', 'Request timeout', 'the request was not received in time'),
+};
+
+/**
+ * Requests Node's HTTP parser refuses never reach a route (a 100 KB URL or header, a malformed request line); they
+ * are answered on the socket, as problem+json like every other error, and the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = CLIENT_ERRORS[error.code ?? ''] ?? new ProblemError(400, 'bad-request', 'Bad request', 'the request could not be parsed as HTTP');
+  const body = JSON.stringify(problem.toProblem());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -1,6 +1,19 @@
 // Parsers for query parameters whose shape a JSON Schema cannot fully express; each names the parameter it rejects.
 import { invalidParameter } from './problem.ts';
 
+/** The largest row id PostgreSQL's bigint holds; ids are sent as decimal strings so JavaScript numbers never round them. */
+const MAX_ID = 9223372036854775807n;
+
+/**
+ * JSON Schema format of an id (`Id` in schemas/common.ts): decimal digits naming a bigint row. Larger numbers
+ * name no row and would make the database raise an error instead of answering "not found".
+ */
+export const ID_FORMAT = {
+  name: 'id',
+  definition: { type: 'string' as const, validate: (raw: string) => /^[0-9]{1,19}$/.test(raw) && BigInt(raw) <= MAX_ID },
+  message: `must be a decimal id from 0 to ${MAX_ID}`,
+};
+
 export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 
 export function parseBBox(raw: string, parameter = 'bbox'): BBox {

@@ -227,6 +227,8 @@ export const lookupRoutes: FastifyPluginAsyncTypebox<LookupRouteContext> = async
   app.post(
     '/v1/lookup',
     {
+      // A batch of lookups reads only; demo mode answers the public.
+      config: { readOnly: true },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags: ['lookup'],

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../schemas/resources.ts';
-import { TextBody, mediaTypeResponse } from '../schemas/common.ts';
+import { Offset, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import {
   featureCatalog,
   type CollectionInfo,
@@ -267,7 +267,7 @@ export const ogcRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
             'bbox-crs': CrsParam,
             datetime: Type.Optional(Type.String({ description: 'RFC 3339 instant or interval (start/end, `..` for open)' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, default: DEFAULT_LIMIT, description: `page size; above ${MAX_LIMIT} is served as ${MAX_LIMIT}` })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            offset: Type.Optional(Offset),
             crs: CrsParam,
             f: FormatParam,
           },

@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 import { LineString } from '../schemas/geojson.ts';
 import { CreatePlan, FilingOutcome, Plan, PlanGridFeature, PlanGridInput, PlanStatus } from '../schemas/plans.ts';
 import { DivisionCode, Problem } from '../schemas/resources.ts';
+import { Id } from '../schemas/common.ts';
 import { allowedTransitions, PLAN_TRANSITIONS, type PlanStatus as Status } from '../domain/plans/status.ts';
 import { may } from '../domain/access/roles.ts';
 import { divisionPrefix } from '../domain/divisions/codes.ts';
@@ -17,12 +18,12 @@ import {
   type PlanGridInput as PlanGridRecord,
   type PlanRecord,
 } from '../db/repositories/plans.ts';
-import { createPlan, editPlan, mergePlanGrids, planEtag, splitPlanGrid, transitionPlan, visiblePlan } from '../workflow/plans.ts';
+import { checkProposedGrid, createPlan, editPlan, mergePlanGrids, planEtag, splitPlanGrid, transitionPlan, visiblePlan } from '../workflow/plans.ts';
 import { ProblemError, notFound } from '../http/problem.ts';
 import type { RouteContext } from './context.ts';
 
-const PlanParams = Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) });
-const GridParams = Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }), gridId: Type.String({ pattern: '^[0-9]+$' }) });
+const PlanParams = Type.Object({ id: Id });
+const GridParams = Type.Object({ id: Id, gridId: Id });
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'ETag of the plan from the last read' })) });
 const Errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem, 428: Problem };
 
@@ -114,7 +115,9 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.add', async (trx, current) => {
         checkDivision(current, request.body.properties.divisionCode, '/properties/divisionCode');
         checkKind(current, request.body.properties.kind);
-        return { added: await insertPlanGrids(trx, current.id, [toRecord(request.body)]) };
+        const grid = toRecord(request.body);
+        await checkProposedGrid(trx, current, grid, config);
+        return { added: await insertPlanGrids(trx, current.id, [grid]) };
       }, config);
       return edited(reply.code(201), plan);
     },
@@ -127,7 +130,9 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       const plan = await editPlan(knex, request.principal, request.params.id, request.headers['if-match'], 'grid.update', async (trx, current) => {
         checkDivision(current, request.body.properties.divisionCode, '/properties/divisionCode');
         checkKind(current, request.body.properties.kind);
-        if (!(await replacePlanGrid(trx, current.id, request.params.gridId, toRecord(request.body)))) throw notFound('plan grid', request.params.gridId);
+        const grid = toRecord(request.body);
+        await checkProposedGrid(trx, current, grid, config);
+        if (!(await replacePlanGrid(trx, current.id, request.params.gridId, grid))) throw notFound('plan grid', request.params.gridId);
         return { updated: request.params.gridId };
       }, config);
       return edited(reply, plan);
@@ -154,7 +159,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         summary: 'Split a grid of a draft by a line',
         params: PlanParams,
         headers: IfMatch,
-        body: Type.Object({ gridId: Type.String({ pattern: '^[0-9]+$' }), line: LineString, names: Type.Optional(Type.Array(Type.String())) }),
+        body: Type.Object({ gridId: Id, line: LineString, names: Type.Optional(Type.Array(Type.String())) }),
         response: { 200: Plan, ...Errors },
       },
     },
@@ -172,7 +177,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
         summary: 'Merge grids of a draft into one',
         params: PlanParams,
         headers: IfMatch,
-        body: Type.Object({ gridIds: Type.Array(Type.String({ pattern: '^[0-9]+$' }), { minItems: 2 }), name: Type.Optional(Type.String()) }),
+        body: Type.Object({ gridIds: Type.Array(Id, { minItems: 2 }), name: Type.Optional(Type.String()) }),
         response: { 200: Plan, ...Errors },
       },
     },

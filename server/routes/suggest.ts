@@ -125,6 +125,8 @@ export const suggestRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
   app.post(
     '/v1/suggest',
     {
+      // Suggesting features stores nothing (demo mode answers the public); output "plan" is authorized in the handler.
+      config: { readOnly: true },
       schema: {
         tags: ['suggest'],
         summary: 'Suggest grids for a village or township from household counts (a job; poll /v1/jobs/{id})',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { BinaryBody, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
+import { BinaryBody, Id, IsoDate, ProblemResponses, TextBody, mediaTypeResponse } from '../schemas/common.ts';
 import { AreaGeometry, featureCollectionOf } from '../schemas/geojson.ts';
 import { Plan } from '../schemas/plans.ts';
 import { DivisionCode, GridKind } from '../schemas/resources.ts';
@@ -106,7 +106,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
           `Limits (413 or 422 problem+json the moment one is passed, naming it and the zip entry): uploads over ${limits.uploadBytes / 1024 / 1024} MB → 413; ` +
           `a zip inflating to more than ${limits.inflatedBytes / 1024 / 1024} MB → 413; a zip of more than ${limits.entries} entries, an entry inflating to more than ${limits.ratio} times its compressed size, ` +
           'or an entry inflating to more or less than its header declares → 422.',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
+        params: Type.Object({ id: Id }),
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         querystring: Type.Object(
           {
@@ -175,7 +175,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       schema: {
         tags: ['plans'],
         summary: 'Download the proposed grids of a plan as GeoJSON, Shapefile (zip, EPSG:4490), KML, CSV (WKT) or GeoPackage (EPSG:4490)',
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9]+$' }) }),
+        params: Type.Object({ id: Id }),
         querystring: Type.Object({ format: Type.Optional(Format) }, { additionalProperties: false }),
         response: { 200: ExportFile, ...ProblemResponses },
       },

@@ -35,6 +35,8 @@ export const validateRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
   app.post(
     '/v1/validate',
     {
+      // Checking a proposal stores nothing; demo mode answers the public.
+      config: { readOnly: true },
       schema: {
         tags: ['rules'],
         summary: 'Check a proposed partition of a division against a rule set',

@@ -2,9 +2,12 @@
 import { Type, type TSchema } from 'typebox';
 import { Problem } from './resources.ts';
 
+/** Where a page starts; bounded so that the database is never asked to skip more rows than an integer counts. */
+export const Offset = Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 0 });
+
 export const Paging = {
   limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Offset,
 };
 
 export const Links = Type.Object({
@@ -12,6 +15,9 @@ export const Links = Type.Object({
   next: Type.Optional(Type.String()),
   prev: Type.Optional(Type.String()),
 });
+
+/** A row id (plan, plan grid): a decimal string within 64 bits (the format is registered in server/app.ts). */
+export const Id = Type.String({ format: 'id', description: 'decimal id, 0 to 9223372036854775807' });
 
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 

@@ -44,15 +44,18 @@ export const CreatePlan = Type.Object(
   { additionalProperties: false },
 );
 
+/** Households and population are stored as PostgreSQL integers. */
+const Count = Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 });
+
 export const PlanGridProperties = Type.Object({
-  code: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  code: Type.Optional(Type.Union([Type.String({ maxLength: 17 }), Type.Null()])),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: GridKind,
   subkind: Type.Optional(Type.Union([GridSubkind, Type.Null()])),
   divisionCode: DivisionCode,
-  parentCode: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  households: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-  population: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  parentCode: Type.Optional(Type.Union([Type.String({ maxLength: 17 }), Type.Null()])),
+  households: Type.Optional(Type.Union([Count, Type.Null()])),
+  population: Type.Optional(Type.Union([Count, Type.Null()])),
   managingUnits: Type.Optional(Type.Array(ManagingUnit)),
   staff: Type.Optional(Type.Array(StaffMember)),
 });

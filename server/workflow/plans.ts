@@ -19,14 +19,17 @@ import {
   mergedGeometry,
   planGrids,
   planGridsWithEditedStaff,
+  planHasGridCode,
   splitGeometry,
   StalePlan,
   updatePlanFields,
   type PlanComment,
+  type PlanGridInput,
   type PlanRecord,
 } from '../db/repositories/plans.ts';
 import type { PlanScope } from '../schemas/plans.ts';
 import { announceFilingLanded } from '../events/filings.ts';
+import { unreadableArea } from '../domain/rules/index.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import { ProblemError, notFound, invalidParameter } from '../http/problem.ts';
 import type { Config } from '../config/env.ts';
@@ -49,7 +52,19 @@ export async function visiblePlan(knex: Knex, principal: Principal, id: string):
   return plan;
 }
 
-function parseIfMatch(ifMatch: string | undefined, plan: PlanRecord): number {
+/** Plan versions are PostgreSQL integers; an ETag claiming a larger one was never sent by this service. */
+const MAX_VERSION = 2 ** 31 - 1;
+
+const stale = (plan: Pick<PlanRecord, 'id'>, currentVersion: number) =>
+  new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${currentVersion}); reload and retry`, [
+    { pointer: 'If-Match', message: 'stale' },
+  ]);
+
+/**
+ * The version If-Match names, checked against the plan as just read: a stale ETag is refused here, before any
+ * costly step (a submission's revalidation); `claimOrStale` repeats the check inside the write for a racing edit.
+ */
+function checkIfMatch(ifMatch: string | undefined, plan: PlanRecord): number {
   if (!ifMatch) {
     throw new ProblemError(428, 'precondition-required', 'If-Match required', `send If-Match: ${planEtag(plan)} (from the last read)`, [
       { pointer: 'If-Match', message: 'missing' },
@@ -57,13 +72,11 @@ function parseIfMatch(ifMatch: string | undefined, plan: PlanRecord): number {
   }
   const match = /^"plan-(\d+)-v(\d+)"$/.exec(ifMatch.trim());
   if (!match || match[1] !== plan.id) throw invalidParameter('If-Match', `"${ifMatch}" is not an ETag of plan ${plan.id}`);
-  return Number(match[2]);
+  const version = Number(match[2]);
+  if (version > MAX_VERSION) throw invalidParameter('If-Match', `version ${match[2]} is beyond any plan version (at most ${MAX_VERSION})`);
+  if (version !== plan.version) throw stale(plan, plan.version);
+  return version;
 }
-
-const stale = (plan: Pick<PlanRecord, 'id'>, currentVersion: number) =>
-  new ProblemError(412, 'stale-version', 'Precondition failed', `plan ${plan.id} changed since you read it (now version ${currentVersion}); reload and retry`, [
-    { pointer: 'If-Match', message: 'stale' },
-  ]);
 
 /** Takes the plan's next version inside `trx`, or answers 412 when someone else took it first. */
 async function claimOrStale(trx: Knex.Transaction, plan: PlanRecord, expected: number): Promise<void> {
@@ -124,13 +137,12 @@ export async function planReport(knex: Knex, plan: PlanRecord, stage: 'draft' | 
 export async function editablePlan(knex: Knex, principal: Principal, id: string, ifMatch: string | undefined): Promise<{ plan: PlanRecord; expected: number }> {
   const plan = await visiblePlan(knex, principal, id);
   if (!may(principal, 'plan:edit', { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime' })) throw forbidden(principal, `edit plans of ${plan.townshipCode}`);
-  const expected = parseIfMatch(ifMatch, plan);
+  const expected = checkIfMatch(ifMatch, plan);
   if (!isEditable(plan.status)) {
     throw new ProblemError(409, 'plan-not-editable', 'Plan is not editable', `plan ${id} is ${plan.status}; only draft and returned plans can be edited`, [
       { pointer: 'status', message: `allowed transitions: ${allowedTransitions(plan.status).join(', ') || 'none'}` },
     ]);
   }
-  if (expected !== plan.version) throw stale(plan, plan.version);
   return { plan, expected };
 }
 
@@ -169,7 +181,7 @@ export async function transitionPlan(
   config: Config,
 ): Promise<{ plan: PlanRecord; filing?: FilingRecord }> {
   const plan = await visiblePlan(knex, principal, id);
-  const expected = parseIfMatch(ifMatch, plan);
+  const expected = checkIfMatch(ifMatch, plan);
   const target = { divisionCode: plan.townshipCode, maritime: plan.scope === 'maritime', createdBy: plan.createdBy };
   const allowed = transition === 'submit' ? may(principal, 'plan:edit', target) : transition === 'file' ? may(principal, 'plan:file', target) : may(principal, 'plan:review', target);
   if (!allowed) {
@@ -204,6 +216,29 @@ export async function transitionPlan(
   });
   if (filing) announceFilingLanded({ number: filing.number, townshipCode: plan.townshipCode });
   return { plan: (await findPlan(knex, id))!, filing };
+}
+
+/**
+ * A grid added or reshaped through the API is checked as it is written, not only by the later report: its geometry
+ * must be one the rules can read (422 naming the grid and the coordinate) and a micro-grid's parentCode must be the
+ * code of a grid of the plan.
+ */
+export async function checkProposedGrid(trx: Knex.Transaction, plan: PlanRecord, grid: PlanGridInput, config?: Config): Promise<void> {
+  const unreadable = unreadableArea(grid.geometry, loadRuleSet(config?.ruleSet));
+  if (unreadable.length) {
+    throw new ProblemError(
+      422,
+      'invalid-geometry',
+      'Invalid geometry',
+      `grid "${grid.name}": ${unreadable.map((f) => `${f.pointer}: ${f.message.en}`).join('; ')}`,
+      unreadable.map((f) => ({ pointer: f.pointer ?? '/geometry', message: f.message.en })),
+    );
+  }
+  if (grid.parentCode && !(await planHasGridCode(trx, plan.id, grid.parentCode))) {
+    throw new ProblemError(422, 'unknown-parent', 'Unknown parent grid', `grid "${grid.name}": parentCode ${grid.parentCode} is the code of no grid of plan ${plan.id}`, [
+      { pointer: '/properties/parentCode', message: 'no grid of the plan has this code' },
+    ]);
+  }
 }
 
 /** Cuts a grid of the plan by a line: the first piece keeps the code, the others get new ones when filed. */

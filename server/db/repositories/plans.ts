@@ -193,6 +193,11 @@ export async function insertPlanGrids(trx: Knex.Transaction, planId: string, gri
   return ids;
 }
 
+/** Whether a grid of the plan carries `code` (a micro-grid's parent must). */
+export async function planHasGridCode(knex: Knex, planId: string, code: string): Promise<boolean> {
+  return (await knex('plan_grids').where({ plan_id: planId, code }).first('id')) !== undefined;
+}
+
 /** Replaces a plan grid; a change of its staff is remembered, so filing puts them in force (see keepRoster). */
 export async function replacePlanGrid(trx: Knex.Transaction, planId: string, gridId: string, grid: PlanGridInput): Promise<boolean> {
   const row = gridRow(trx, grid);

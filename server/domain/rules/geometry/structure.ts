@@ -2,7 +2,8 @@
 // at least 4 positions and not too many of them? Anything failing here is not handed to the later geometry checks.
 import type { Position } from 'geojson';
 import type { Finding } from '../../../schemas/resources.ts';
-import { featurePointer, type RuleContext } from '../finding.ts';
+import { featurePointer, findingFactory, type RuleContext } from '../finding.ts';
+import type { RuleSet } from '../ruleSet.ts';
 import type { Area } from '../input.ts';
 import { polygonsOf, type Bbox } from '../topology/overlay.ts';
 
@@ -82,6 +83,17 @@ export function readArea(raw: unknown, index: number, ctx: Pick<RuleContext, 'fi
     }),
   );
   return { area: fatal ? null : area, findings };
+}
+
+/**
+ * Why the rules cannot read one grid's geometry at all (wrong type, malformed or out-of-range coordinates, rings
+ * unclosed or too short…), with pointers into the feature (`/geometry/coordinates/0/3`); empty when they can.
+ * A plan refuses such a grid as it is written rather than only reporting it later.
+ */
+export function unreadableArea(raw: unknown, ruleSet: RuleSet): Finding[] {
+  const { area, findings } = readArea(raw, 0, { ruleSet, finding: findingFactory(ruleSet, 'draft') });
+  const inFeature = featurePointer(0);
+  return area ? [] : findings.map((f) => ({ ...f, pointer: f.pointer?.startsWith(inFeature) ? f.pointer.slice(inFeature.length) : f.pointer }));
 }
 
 /** Where the coordinates stop being `depth` levels of arrays around positions of 2–3 finite numbers. */
