@@ -25,7 +25,7 @@ import { filingRoutes } from './routes/filings.ts';
 import { registerAuthentication } from './http/auth.ts';
 import { registerCors } from './http/cors.ts';
 import { registerRateLimits } from './http/rateLimit.ts';
-import { withProblemMediaType } from './http/openapi.ts';
+import { correctedDocument } from './http/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { lookupRoutes } from './routes/lookup.ts';
@@ -89,7 +89,7 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
         { name: 'admin', description: 'Administration: users, roles, scopes and API keys' },
       ],
     },
-    transformObject: (document) => ('openapiObject' in document ? withProblemMediaType(document.openapiObject) : document.swaggerObject),
+    transformObject: (document) => ('openapiObject' in document ? correctedDocument(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

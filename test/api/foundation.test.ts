@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEODATA_DIR } from '../../db/seeds/zhoushan.ts';
 import { BACKENDS, startTestService, type TestService } from '../support/service.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
 
 const csvRows = (file: string) => readFileSync(path.join(GEODATA_DIR, file), 'utf8').trim().split('\n').length - 1;
 const featureCount = (file: string) => JSON.parse(readFileSync(path.join(GEODATA_DIR, file), 'utf8')).features.length;
@@ -112,6 +113,20 @@ describe.each(BACKENDS)('foundation on %s', (backend) => {
     const notFound = spec.paths['/v1/grids/{code}'].get.responses['404'];
     expect(Object.keys(notFound.content)).toEqual(['application/problem+json']);
     expect(Object.keys(spec.paths['/v1/grids/{code}'].get.responses['200'].content)).toContain('application/json');
+    // Generated clients name methods by operationId, and must not be made to send what has a default.
+    const operations = Object.entries(spec.paths as Record<string, Record<string, { operationId?: string; parameters?: Array<{ in: string; name: string; required?: boolean; schema?: { default?: unknown } }> }>>)
+      .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ at: `${method} ${path}`, ...operation })));
+    const ids = operations.map((o) => o.operationId);
+    expect(ids.filter((id) => !id), 'operations without an operationId').toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operations.find((o) => o.at === 'get /v1/grids/{code}/notice')?.operationId).toBe('getGridsByCodeNotice');
+    const requiredWithDefault = operations.flatMap((o) => (o.parameters ?? []).filter((p) => p.required && p.schema?.default !== undefined).map((p) => `${o.at} ${p.name}`));
+    expect(requiredWithDefault).toEqual([]);
+    const validation = await new Validator().validate(spec);
+    expect(validation.errors ?? [], 'OpenAPI 3.1 schema').toEqual([]);
+    expect(validation.valid).toBe(true);
+    const gridsQuery = operations.find((o) => o.at === 'get /v1/grids')!.parameters!;
+    for (const name of ['limit', 'offset']) expect(gridsQuery.find((p) => p.name === name)?.required ?? false, name).toBe(false);
     const docs = await get('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
