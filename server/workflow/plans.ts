@@ -35,6 +35,7 @@ import { ProblemError, notFound, invalidParameter } from '../http/problem.ts';
 import type { Config } from '../config/env.ts';
 import type { RuleReport } from '../schemas/resources.ts';
 import { validateAgainstStore } from './validation.ts';
+import { matchPredecessorsOffThread } from '../jobs/rules.ts';
 
 export const planEtag = (plan: Pick<PlanRecord, 'id' | 'version'>) => `"plan-${plan.id}-v${plan.version}"`;
 
@@ -346,6 +347,8 @@ async function fileApprovedPlan(trx: Knex.Transaction, plan: PlanRecord, registr
     planId: plan.id,
     profile: codeProfile(ruleSet.codeProfile),
     continuityThreshold: 0.8,
+    // On the rules thread: overlaying the township's old and new grids would stall the lookups meanwhile.
+    continuity: matchPredecessorsOffThread,
     basedOn: plan.baseFiling,
   });
   for (const roster of filing.rosters) {

@@ -2,8 +2,8 @@
 // A sea partition (scope maritime) is judged without the island rule: which islands have grids is the land partition's.
 import type { Knex } from 'knex';
 import { loadValidationContext, makeValid } from '../db/repositories/validationContext.ts';
-import { validatePartition } from '../domain/rules/index.ts';
 import type { ProposedFeature, Stage } from '../domain/rules/input.ts';
+import { validateOffThread } from '../jobs/rules.ts';
 import { loadRuleSet } from '../rulesets/index.ts';
 import type { RuleReport } from '../schemas/resources.ts';
 import type { PlanScope } from '../schemas/plans.ts';
@@ -13,16 +13,18 @@ export async function validateAgainstStore(
   knex: Knex,
   request: { divisionCode: string; ruleSet: string; features: ReadonlyArray<ProposedFeature>; stage: Stage; scope?: PlanScope },
 ): Promise<RuleReport> {
-  const ruleSet = loadRuleSet(request.ruleSet);
+  // An unknown rule set is named before anything is read.
+  loadRuleSet(request.ruleSet);
   const proposedCodes = request.features.flatMap((f) => {
     const code = f.properties?.code;
     return typeof code === 'string' ? [code] : [];
   });
   const context = await loadValidationContext(knex, request.divisionCode, proposedCodes);
   if (!context) throw notFound('division (with a boundary)', request.divisionCode);
-  return validatePartition(
+  // On the rules thread: a township's report takes long enough to stall the lookups the server answers meanwhile.
+  return validateOffThread(
     {
-      ruleSet,
+      ruleSet: request.ruleSet,
       division: { code: context.division.code, geometry: context.division.geometry },
       features: request.features,
       islands: request.scope === 'maritime' ? [] : context.islands,

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { allocateGridCodes, type CodeProfile } from '../../domain/codes/index.ts';
-import { matchPredecessors } from '../../domain/codes/continuity.ts';
+import { matchPredecessors, type PredecessorMatch } from '../../domain/codes/continuity.ts';
 import { snapshotHash } from '../../domain/filings/chain.ts';
 import { chinaDate, filingSnapshot, type FilingSnapshot, type SnapshotGrid } from '../../domain/filings/snapshot.ts';
 import { brokenLink, chainVerdict, servedDivergence, unrecordedVersion, type ChainFiling, type FiledGridVersion, type Located } from '../../domain/filings/evidence.ts';
@@ -25,6 +25,9 @@ export interface FilingGrid extends GridAttributes {
   synthetic?: boolean;
 }
 
+/** Matches the new grids against the old ones (matchPredecessors, in-process or on another thread). */
+export type ContinuityMatcher = (...args: Parameters<typeof matchPredecessors>) => PredecessorMatch | Promise<PredecessorMatch>;
+
 export interface FilingRequest {
   townshipCode: string;
   /** A land filing replaces the township's land grids; a maritime one its sea grids. */
@@ -38,6 +41,8 @@ export interface FilingRequest {
   planId: string | null;
   profile: CodeProfile;
   continuityThreshold: number;
+  /** How codes are carried over; matchPredecessors in this thread when not given. */
+  continuity?: ContinuityMatcher;
   /** When set, the filing is refused unless this is still the township's latest filing of the scope. */
   basedOn?: string | null;
 }
@@ -100,7 +105,7 @@ export async function filePartition(trx: Knex.Transaction, input: FilingRequest)
     .whereNull('valid_to')
     .where('division_code', 'like', `${prefix}%`)
     .where(scopeFilter(request.scope));
-  const match = matchPredecessors(old, request.grids, request.continuityThreshold);
+  const match = await (request.continuity ?? matchPredecessors)(old, request.grids, request.continuityThreshold);
   const keptCode = new Map(match.kept.map((k) => [k.index, k.code]));
 
   const codes = await allocateMissingCodes(trx, request, keptCode);

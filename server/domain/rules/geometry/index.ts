@@ -10,7 +10,7 @@ import { duplicatePointFindings, spikeFindings } from './vertices.ts';
 import { zeroAreaFindings } from './zeroArea.ts';
 
 // Rules whose repair only a real geometry engine (ST_MakeValid) can give.
-const NEEDS_MAKE_VALID = new Set(['geometry.spike', 'geometry.self_intersection', 'geometry.zero_area']);
+export const NEEDS_MAKE_VALID = new Set(['geometry.spike', 'geometry.self_intersection', 'geometry.zero_area']);
 
 export async function checkGeometry(
   raw: unknown,
