@@ -1,6 +1,6 @@
 // PostgreSQL text and jsonb cannot hold U+0000 and no name, code or note needs it: a request carrying one anywhere
 // in its path, query or parsed body (keys included) is refused before validation, naming every place it occurs,
-// instead of failing in the database. Uploaded files (bodies kept as bytes) are their readers' to check.
+// instead of failing in the database. Uploaded files (bodies kept as bytes or streamed) are their readers' to check.
 import type { FastifyInstance } from 'fastify';
 import { ProblemError, type ProblemLocation } from './problem.ts';
 
@@ -10,13 +10,20 @@ const MAX_REPORTED = 20;
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** Parsed JSON is arrays and plain objects; anything else (bytes, an upload's stream) is not text to look into. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 function findNuls(value: unknown, pointer: string, found: ProblemLocation[]): void {
   if (found.length >= MAX_REPORTED) return;
   if (typeof value === 'string') {
     if (value.includes(NUL)) found.push({ pointer, message: MESSAGE });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => findNuls(item, `${pointer}/${i}`, found));
-  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+  } else if (isPlainObject(value)) {
     for (const [key, item] of Object.entries(value)) {
       const at = `${pointer}/${escapePointer(key)}`;
       if (key.includes(NUL)) found.push({ pointer: at, message: `the key ${MESSAGE}` });

@@ -187,4 +187,25 @@ describe.each(BACKENDS)('import limits on %s', (backend) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ imported: 2, plan: { version: 2 } });
   });
+
+  it('imports and refuses alike over a real connection, where the body is a socket stream', async () => {
+    // Once, a check that walked the parsed body for NUL characters recursed into the stream and answered 500 here only.
+    const base = await service.app.listen({ port: 0, host: '127.0.0.1' });
+    const send = async (id: string, etag: string, body: Uint8Array) => {
+      const res = await fetch(`${base}/v1/plans/${id}/import`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer demo-planner', 'content-type': 'application/zip', 'if-match': etag },
+        body: Buffer.from(body),
+      });
+      return { status: res.status, body: (await res.json()) as { type?: string; imported?: number } };
+    };
+    const bombed = await emptyPlan();
+    const bomb = withDeclaredSize(zipSync({ ...SHAPEFILE, 'two-grids.dbf': [new Uint8Array(4 * MB), { level: 9 }] }), 'two-grids.dbf', 1000);
+    const refused = await send(bombed.id, bombed.etag, bomb);
+    expect(refused.status).toBe(422);
+    expect(refused.body.type).toMatch(/bad-zip-entry$/);
+    await expectUntouched(bombed.id);
+    const plan = await emptyPlan();
+    expect(await send(plan.id, plan.etag, fixture('two-grids-gdal.zip'))).toMatchObject({ status: 200, body: { imported: 2 } });
+  });
 });
