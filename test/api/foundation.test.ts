@@ -1,4 +1,5 @@
-// The foundation through HTTP on both backends: health, divisions, islands, grids, OpenAPI and problem+json errors.
+// The foundation through HTTP on both backends: health, valid stored geometries, divisions, islands, grids, OpenAPI
+// and problem+json errors.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,24 @@ describe.each(BACKENDS)('foundation on %s', (backend) => {
     expect(body.counts.islands).toBe(featureCount('zhoushan-islands.geojson'));
     expect(body.counts.household_counts).toBe(csvRows('zhoushan-households.csv'));
     expect(body.counts.grids).toBeGreaterThan(0);
+  });
+
+  // The rules engine, lookups, tiles and GDAL clients assume valid geometries (OGC Simple Features); found wanting
+  // once: 衢山岛 and four divisions had pinched rings.
+  it('stores only valid geometries, in every geometry column of every table', async () => {
+    const knex = service.db.knex;
+    const columns: Array<{ table: string; column: string }> = (
+      await knex.raw(`SELECT f_table_name AS "table", f_geometry_column AS "column" FROM geometry_columns WHERE f_table_schema = current_schema() ORDER BY 1, 2`)
+    ).rows;
+    expect(columns.map((c) => c.table)).toEqual(expect.arrayContaining(['divisions', 'grids', 'islands']));
+    const invalid: string[] = [];
+    for (const { table, column } of columns) {
+      const rows: Array<{ reason: string }> = (
+        await knex.raw(`SELECT ST_IsValidReason(??) AS reason FROM ?? WHERE ?? IS NOT NULL AND NOT ST_IsValid(??)`, [column, table, column, column])
+      ).rows;
+      invalid.push(...rows.map((r) => `${table}.${column}: ${r.reason}`));
+    }
+    expect(invalid).toEqual([]);
   });
 
   it('lists the division tree by level and parent', async () => {
